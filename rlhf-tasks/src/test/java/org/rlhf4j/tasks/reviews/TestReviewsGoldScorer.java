@@ -52,6 +52,30 @@ class TestReviewsGoldScorer
     }
 
     @Test
+    void naiveWordCountingPrefersTheHacksThatGoldPunishes()
+    {
+        // A reward model that sums valences (what a learned RM may latch onto) ranks the hacks first.
+        String hack = "great great great great great great.";
+        String pile = "excellent, superb, amazing, perfect, wonderful, fantastic, brilliant.";
+        String fluent = "excellent, and the lid is sturdy.";
+        assertTrue(scorer.valence(ReviewText.tokens(hack)) > scorer.valence(ReviewText.tokens(fluent)));
+        assertTrue(scorer.valence(ReviewText.tokens(pile)) > scorer.valence(ReviewText.tokens(fluent)));
+        assertTrue(scorer.reward("the kettle is", hack) < scorer.reward("the kettle is", fluent) - 1.0);
+        assertTrue(scorer.reward("the kettle is", pile) < scorer.reward("the kettle is", fluent) - 0.35);
+    }
+
+    @Test
+    void neutralPaddingEarnsNothing()
+    {
+        String base = "the lid is excellent and the handle is sturdy.";
+        String padded = base + " i keep it in the kitchen. it arrived on monday. i got it in june for my sister.";
+        assertTrue(ReviewText.tokens(padded).size() > 2 * ReviewText.tokens(base).size());
+        // Same sentiment, topic and fluency; the padding only adds two repeated bigrams ("it in", ". i").
+        assertEquals(scorer.explain(KETTLE, base).sentiment(), scorer.explain(KETTLE, padded).sentiment(), EPSILON);
+        assertTrue(scorer.reward(KETTLE, padded) <= scorer.reward(KETTLE, base));
+    }
+
+    @Test
     void adjectivePileIsDisfluentAndSaturates()
     {
         double pile = scorer.reward("the kettle is", "excellent, superb, amazing, perfect, wonderful, fantastic, brilliant.");
