@@ -215,7 +215,8 @@ def main():
         "omp_num_threads": torch.get_num_threads(),
         "model": {"vocab": V, "d_model": D, "n_heads": H, "n_layers": L, "seq_len": T, "batch": B,
                   "params": sum(p.numel() for p in P.values())},
-        "blas": blas_libraries(),
+        "repeats": a.repeats,
+        "blas": ", ".join(blas_libraries()) or "none found (reference BLAS or MKL-DNN only)",
         "env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_NUM_THREADS")},
     }
 
