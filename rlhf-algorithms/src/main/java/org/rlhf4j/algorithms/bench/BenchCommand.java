@@ -42,6 +42,7 @@ public final class BenchCommand {
 
     private BenchCommand() {}
 
+    @SuppressWarnings("deprecation") // setProfilingMode: the documented way to switch profiling off in M2.1
     public static void main(String[] args) {
         boolean json = false;
         int repeats = BenchRunner.DEFAULT_REPEATS;

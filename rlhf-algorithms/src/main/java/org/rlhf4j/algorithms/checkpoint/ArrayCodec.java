@@ -49,6 +49,7 @@ public final class ArrayCodec {
         data.flush();
     }
 
+    @SuppressWarnings("deprecation")
     private static void writeEntry(DataOutputStream out, String name, INDArray array) throws IOException {
         DataType type = array.dataType();
         int code = code(type, name);
@@ -106,6 +107,7 @@ public final class ArrayCodec {
         return arrays;
     }
 
+    @SuppressWarnings("deprecation")
     private static INDArray readEntry(DataInputStream in, String name) throws IOException {
         DataType type = type(in.readByte(), name);
         int rank = in.readInt();
@@ -156,6 +158,7 @@ public final class ArrayCodec {
         };
     }
 
+    @SuppressWarnings("deprecation") // INT and LONG are the enum constants behind INT32 and INT64
     private static int code(DataType type, String name) throws IOException {
         return switch (type) {
             case FLOAT -> 1;
@@ -167,6 +170,7 @@ public final class ArrayCodec {
         };
     }
 
+    @SuppressWarnings("deprecation")
     private static DataType type(byte code, String name) throws IOException {
         return switch (code) {
             case 1 -> DataType.FLOAT;

@@ -10,12 +10,14 @@ import java.util.regex.Pattern;
  * Splits text into word and punctuation tokens, and joins tokens back into natural-looking text.
  *
  * <p>A word is a run of letters and digits, optionally joined by an apostrophe or hyphen followed by
- * more letters or digits ({@code don't}, {@code well-made}, {@code 4k}). Every other non-space
- * character is a token of its own ({@code ,}, {@code .}, {@code !}, {@code "}, {@code $}).
+ * more letters or digits ({@code don't}, {@code well-made}, {@code 4k}); a number may contain
+ * {@code .}, {@code ,} or {@code :} between digits ({@code 3.5}, {@code 1,000}, {@code 10:30}). Every
+ * other non-space character is a token of its own ({@code ,}, {@code .}, {@code !}, {@code "},
+ * {@code $}).
  */
 public final class TextSplitter {
     private static final Pattern TOKEN =
-            Pattern.compile("[\\p{L}\\p{N}]+(?:['\u2019\\-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]");
+            Pattern.compile("\\p{N}+(?:[.,:]\\p{N}+)+|[\\p{L}\\p{N}]+(?:['\u2019\\-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]");
     private static final String NO_SPACE_BEFORE = ".,!?;:)]}%\u2019\u2026";
     private static final String NO_SPACE_AFTER = "([{$#\u2018";
 

@@ -53,7 +53,7 @@ class ArrayCodecTest {
         assertArrayEquals(new long[] {3, 2}, back.get("i").shape());
         assertEquals(Integer.MIN_VALUE, back.get("i").getInt(0, 0));
         assertEquals(Integer.MAX_VALUE, back.get("i").getInt(2, 0));
-        assertEquals(DataType.LONG, back.get("l").dataType());
+        assertEquals(DataType.INT64, back.get("l").dataType());
         assertEquals(Long.MIN_VALUE, back.get("l").getLong(0));
         assertEquals(0, back.get("scalar").rank());
         assertEquals(2.5f, back.get("scalar").getFloat(0), 0f);
@@ -95,7 +95,7 @@ class ArrayCodecTest {
         assertThrows(IOException.class, () -> ArrayCodec.read(longer));
         assertThrows(IOException.class, () -> ArrayCodec.read("hello world, not arrays".getBytes()));
         IOException e = assertThrows(IOException.class,
-                () -> encode(Map.of("h", Nd4j.create(DataType.HALF, 2))));
+                () -> encode(Map.of("h", Nd4j.create(DataType.FLOAT16, 2))));
         assertEquals(true, e.getMessage().contains("HALF"), e.getMessage());
     }
 }

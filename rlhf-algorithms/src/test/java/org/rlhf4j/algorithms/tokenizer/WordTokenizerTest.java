@@ -24,7 +24,7 @@ class WordTokenizerTest {
             "Terrible service (never again).",
             "The screen is bright, the sound is clear, and the price is fair.",
             "Would I buy it again? Yes, I would.",
-            "It costs $20 and ships in 3 days.",
+            "It costs $19.99 and ships in 3 days.",
             "She said \"great value\" and I agree.");
 
     private static final WordTokenizer TOKENIZER = new TokenizerTrainer().train(CORPUS);
@@ -41,6 +41,8 @@ class WordTokenizerTest {
         assertEquals(List.of("great", "phone", ",", "works", "well", "."), TOKENIZER.tokenize("Great phone, works well."));
         assertEquals(List.of("it's", "well-made", "(", "never", ")", "$", "20", "!"),
                 TOKENIZER.tokenize("It's well-made (never) $20!"));
+        assertEquals(List.of("$", "1,000", "at", "10:30", "or", "3.5", ".", "day", "3", ".", "then"),
+                TOKENIZER.tokenize("$1,000 at 10:30 or 3.5. Day 3.Then"));
     }
 
     @Test
