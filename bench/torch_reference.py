@@ -12,7 +12,8 @@ as `rlhf bench --json`, printing one JSON object with the same keys:
   matmul_1024_gflops        1024 x 1024 float32 matmul
 
 Each figure is the median (with min and max) of --repeats timed runs after --warmup untimed runs.
-Token counts: training and log-prob count batch * seq_len tokens per run; generation counts
+Token counts: training counts batch * seq_len tokens per optimizer step (--train-steps steps per
+timed run), log-prob batch * seq_len per forward pass (--logprob-batches per run), generation
 batch * new_tokens sampled tokens per run.
 
 Run with Debian's interpreter and OpenBLAS installed (apt-get install python3-torch libopenblas0-pthread):
