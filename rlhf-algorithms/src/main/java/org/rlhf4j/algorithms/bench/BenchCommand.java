@@ -6,20 +6,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Environment;
@@ -179,20 +178,18 @@ public final class BenchCommand {
         return "nd4j-" + nd4jVersion() + " " + Nd4j.getBackend().getClass().getSimpleName();
     }
 
-    /** The ND4J version from the jar manifest or the jar's file name; "unknown" inside a fat jar. */
+    /** The ND4J version from nd4j-api's Maven metadata (also present in fat jars), or "unknown". */
     static String nd4jVersion() {
-        String version = Nd4j.class.getPackage().getImplementationVersion();
-        if (version != null) {
-            return version;
+        try (InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+            if (in != null) {
+                Properties properties = new Properties();
+                properties.load(in);
+                return properties.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through
         }
-        try {
-            String jar = Path.of(Nd4j.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .getFileName().toString();
-            Matcher m = Pattern.compile("nd4j-api-(.+)\\.jar").matcher(jar);
-            return m.matches() ? m.group(1) : "unknown";
-        } catch (URISyntaxException | RuntimeException e) {
-            return "unknown";
-        }
+        return "unknown";
     }
 
     private static String blas(Environment env) {
