@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""PyTorch reference for `rlhf bench`.
+
+Builds exactly the model of MODEL_SPEC (decoder-only, pre-LN, learned absolute positions, GELU tanh
+MLP, untied lm_head, parameter names and shapes as in rlhf4j checkpoints) and times the same hot paths
+as `rlhf bench --json`, printing one JSON object with the same keys:
+
+  train_tokens_per_s        forward + masked cross-entropy + backward + clip(1.0) + AdamW step
+  logprob_tokens_per_s      no-grad forward + log_softmax + gather of the next-token log-probs
+  generate_tokens_per_s     sampling WITHOUT a key/value cache (the prefix is recomputed per token)
+  generate_kv_tokens_per_s  sampling with a simple key/value cache (for information)
+  matmul_1024_gflops        1024 x 1024 float32 matmul
+
+Each figure is the median (with min and max) of --repeats timed runs after --warmup untimed runs.
+Token counts: training counts batch * seq_len tokens per optimizer step (--train-steps steps per
+timed run), log-prob batch * seq_len per forward pass (--logprob-batches per run), generation
+batch * new_tokens sampled tokens per run.
+
+Run with Debian's interpreter and OpenBLAS installed (apt-get install python3-torch libopenblas0-pthread):
+  /usr/bin/python3 bench/torch_reference.py --threads 2
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+
+def _thread_environment():
+    """Sets OpenBLAS and OpenMP threading before torch loads them (they read it only once).
+
+    Debian's torch is built with BLAS_INFO=generic, so torch.set_num_threads does not reach OpenBLAS,
+    which would start one thread per core on its own; with torch's OpenMP threads spinning beside it,
+    2 threads ran 2.5x slower than 1. OPENBLAS_NUM_THREADS = --threads and OMP_WAIT_POLICY=PASSIVE
+    fix that. Values already in the environment win.
+    """
+    threads = "2"
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            threads = sys.argv[i + 1]
+        elif arg.startswith("--threads="):
+            threads = arg.split("=", 1)[1]
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", threads)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+_thread_environment()
+
+import torch  # noqa: E402  (after the thread environment on purpose)
+import torch.nn.functional as F  # noqa: E402
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--vocab", type=int, default=1024)
+    p.add_argument("--d-model", type=int, default=128)
+    p.add_argument("--n-heads", type=int, default=4)
+    p.add_argument("--n-layers", type=int, default=2)
+    p.add_argument("--seq-len", type=int, default=48)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--prompt-len", type=int, default=8)
+    p.add_argument("--new-tokens", type=int, default=40)
+    p.add_argument("--lr", type=float, default=3e-4)
+    p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--train-steps", type=int, default=5, help="optimizer steps per timed training run")
+    p.add_argument("--logprob-batches", type=int, default=10, help="forward passes per timed log-prob run")
+    p.add_argument("--matmul-iters", type=int, default=10, help="matmuls per timed matmul run")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--only", default="", help="comma-separated subset of hot path names")
+    return p.parse_args()
+
+
+def init_params(V, D, H, L, T, gen):
+    """Parameters named and shaped as in MODEL_SPEC; init std 0.02, output projections / sqrt(2L)."""
+    def normal(*shape, std=0.02):
+        return torch.randn(*shape, generator=gen) * std
+
+    proj_std = 0.02 / math.sqrt(2 * L)
+    P = {"tok_emb": normal(V, D), "pos_emb": normal(T, D)}
+    for i in range(L):
+        P[f"h{i}.ln1.g"] = torch.ones(D)
+        P[f"h{i}.ln1.b"] = torch.zeros(D)
+        P[f"h{i}.attn.wqkv"] = normal(D, 3 * D)
+        P[f"h{i}.attn.bqkv"] = torch.zeros(3 * D)
+        P[f"h{i}.attn.wo"] = normal(D, D, std=proj_std)
+        P[f"h{i}.attn.bo"] = torch.zeros(D)
+        P[f"h{i}.ln2.g"] = torch.ones(D)
+        P[f"h{i}.ln2.b"] = torch.zeros(D)
+        P[f"h{i}.mlp.w1"] = normal(D, 4 * D)
+        P[f"h{i}.mlp.b1"] = torch.zeros(4 * D)
+        P[f"h{i}.mlp.w2"] = normal(4 * D, D, std=proj_std)
+        P[f"h{i}.mlp.b2"] = torch.zeros(D)
+    P["ln_f.g"] = torch.ones(D)
+    P["ln_f.b"] = torch.zeros(D)
+    P["lm_head"] = normal(D, V)
+    return {k: torch.nn.Parameter(v) for k, v in P.items()}
+
+
+class Model:
+    def __init__(self, P, D, H, L, eps=1e-5):
+        self.P, self.D, self.H, self.L, self.dh, self.eps = P, D, H, L, D // H, eps
+
+    def ln(self, x, name):
+        return F.layer_norm(x, (self.D,), self.P[name + ".g"], self.P[name + ".b"], self.eps)
+
+    def mlp(self, x, i):
+        P = self.P
+        h = F.gelu(x @ P[f"h{i}.mlp.w1"] + P[f"h{i}.mlp.b1"], approximate="tanh")
+        return h @ P[f"h{i}.mlp.w2"] + P[f"h{i}.mlp.b2"]
+
+    def heads(self, t, B, T):
+        return t.view(B, T, self.H, self.dh).transpose(1, 2)
+
+    def forward(self, ids):
+        """Full causal forward: ids [B,T] -> logits [B,T,V]."""
+        P, D = self.P, self.D
+        B, T = ids.shape
+        x = P["tok_emb"][ids] + P["pos_emb"][:T]
+        mask = torch.full((T, T), -1e9).triu(1)
+        for i in range(self.L):
+            qkv = self.ln(x, f"h{i}.ln1") @ P[f"h{i}.attn.wqkv"] + P[f"h{i}.attn.bqkv"]
+            q, k, v = (self.heads(t, B, T) for t in qkv.split(D, dim=-1))
+            att = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(self.dh) + mask, dim=-1)
+            y = (att @ v).transpose(1, 2).reshape(B, T, D)
+            x = x + y @ P[f"h{i}.attn.wo"] + P[f"h{i}.attn.bo"]
+            x = x + self.mlp(self.ln(x, f"h{i}.ln2"), i)
+        return self.ln(x, "ln_f") @ P["lm_head"]
+
+    def forward_cached(self, ids, cache, start):
+        """Forward of ids [B,t] at positions start..start+t with a key/value cache (list of [k, v])."""
+        P, D = self.P, self.D
+        B, T = ids.shape
+        x = P["tok_emb"][ids] + P["pos_emb"][start:start + T]
+        total = start + T
+        mask = torch.full((T, total), -1e9).triu(start + 1)
+        for i in range(self.L):
+            qkv = self.ln(x, f"h{i}.ln1") @ P[f"h{i}.attn.wqkv"] + P[f"h{i}.attn.bqkv"]
+            q, k, v = (self.heads(t, B, T) for t in qkv.split(D, dim=-1))
+            if cache[i] is not None:
+                k = torch.cat([cache[i][0], k], dim=2)
+                v = torch.cat([cache[i][1], v], dim=2)
+            cache[i] = (k, v)
+            att = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(self.dh) + mask, dim=-1)
+            y = (att @ v).transpose(1, 2).reshape(B, T, D)
+            x = x + y @ P[f"h{i}.attn.wo"] + P[f"h{i}.attn.bo"]
+            x = x + self.mlp(self.ln(x, f"h{i}.ln2"), i)
+        return self.ln(x, "ln_f") @ P["lm_head"]
+
+
+def check_kv_cache(model, V, L, gen):
+    """The cached forward (prefill 5 tokens, then 3 single steps) must give the full forward's logits."""
+    with torch.no_grad():
+        ids = torch.randint(4, V, (2, 8), generator=gen)
+        full = model.forward(ids)
+        cache = [None] * L
+        parts = [model.forward_cached(ids[:, :5], cache, 0)]
+        parts += [model.forward_cached(ids[:, t:t + 1], cache, t) for t in range(5, 8)]
+        diff = (torch.cat(parts, dim=1) - full).abs().max().item()
+    if diff > 1e-5:
+        raise AssertionError(f"key/value cache forward differs from the full forward by {diff}")
+
+
+def timed(fn, warmup, repeats):
+    """Runs fn (returning units) warmup times untimed, then repeats times; returns units/s figures."""
+    for _ in range(warmup):
+        fn()
+    rates = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        units = fn()
+        rates.append(units / (time.perf_counter() - t0))
+    return rates
+
+
+def summary(rates, unit):
+    return {"median": statistics.median(rates), "min": min(rates), "max": max(rates), "unit": unit}
+
+
+def blas_libraries():
+    """Shared BLAS libraries mapped into this process (proves which BLAS torch really calls)."""
+    libs = set()
+    with open("/proc/self/maps") as f:
+        for line in f:
+            path = line.split()[-1]
+            if "blas" in path or "lapack" in path:
+                libs.add(path)
+    return sorted(libs)
+
+
+def main():
+    a = parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    V, D, H, L, T, B = a.vocab, a.d_model, a.n_heads, a.n_layers, a.seq_len, a.batch
+    assert D % H == 0 and a.prompt_len + a.new_tokens <= T
+    gen = torch.Generator().manual_seed(a.seed)
+    P = init_params(V, D, H, L, T, gen)
+    model = Model(P, D, H, L)
+    only = set(s for s in a.only.split(",") if s)
+    check_kv_cache(model, V, L, gen)
+
+    def want(name):
+        return not only or name in only
+
+    ids = torch.randint(4, V, (B, T), generator=gen)
+    # Padding mask: each row has a random length in [T/2, T]; the loss ignores padded targets.
+    lengths = torch.randint(T // 2, T + 1, (B,), generator=gen)
+    mask = (torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)).float()
+
+    out = {
+        "backend": f"pytorch-{torch.__version__} cpu",
+        "omp_num_threads": torch.get_num_threads(),
+        "model": {"vocab": V, "d_model": D, "n_heads": H, "n_layers": L, "seq_len": T, "batch": B,
+                  "params": sum(p.numel() for p in P.values())},
+        "repeats": a.repeats,
+        "blas": ", ".join(blas_libraries()) or "none found (reference BLAS or MKL-DNN only)",
+        "env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_NUM_THREADS")},
+    }
+
+    if want("train_tokens_per_s"):
+        opt = torch.optim.AdamW(list(P.values()), lr=a.lr)
+
+        def train():
+            for _ in range(a.train_steps):
+                logits = model.forward(ids)
+                ce = F.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1), reduction="none")
+                m = mask[:, 1:].reshape(-1)
+                loss = (ce * m).sum() / m.sum()
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(list(P.values()), 1.0)
+                opt.step()
+            return a.train_steps * B * T
+
+        out["train_tokens_per_s"] = summary(timed(train, a.warmup, a.repeats), "tokens/s")
+
+    if want("logprob_tokens_per_s"):
+        def logprob():
+            with torch.no_grad():
+                for _ in range(a.logprob_batches):
+                    logp = torch.log_softmax(model.forward(ids), dim=-1)
+                    lp = logp[:, :-1].gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1) * mask[:, 1:]
+                    lp.sum(dim=1)
+            return a.logprob_batches * B * T
+
+        out["logprob_tokens_per_s"] = summary(timed(logprob, a.warmup, a.repeats), "tokens/s")
+
+    prompt = ids[:, :a.prompt_len]
+    sampler = torch.Generator().manual_seed(a.seed + 1)
+
+    if want("generate_tokens_per_s"):
+        def generate():
+            with torch.no_grad():
+                seq = prompt
+                for _ in range(a.new_tokens):
+                    probs = torch.softmax(model.forward(seq)[:, -1], dim=-1)
+                    nxt = torch.multinomial(probs, 1, generator=sampler)
+                    seq = torch.cat([seq, nxt], dim=1)
+            return B * a.new_tokens
+
+        out["generate_tokens_per_s"] = summary(timed(generate, a.warmup, a.repeats), "tokens/s")
+
+    if want("generate_kv_tokens_per_s"):
+        def generate_kv():
+            with torch.no_grad():
+                cache = [None] * L
+                logits = model.forward_cached(prompt, cache, 0)[:, -1]
+                pos = a.prompt_len
+                for _ in range(a.new_tokens):
+                    nxt = torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=sampler)
+                    if pos < a.prompt_len + a.new_tokens - 1:
+                        logits = model.forward_cached(nxt, cache, pos)[:, -1]
+                    pos += 1
+            return B * a.new_tokens
+
+        out["generate_kv_tokens_per_s"] = summary(timed(generate_kv, a.warmup, a.repeats), "tokens/s")
+
+    if want("matmul_1024_gflops"):
+        n = 1024
+        x = torch.rand(n, n, generator=gen)
+        y = torch.rand(n, n, generator=gen)
+
+        def matmul():
+            for _ in range(a.matmul_iters):
+                torch.mm(x, y)
+            return a.matmul_iters * 2.0 * n ** 3 / 1e9
+
+        out["matmul_1024_gflops"] = summary(timed(matmul, a.warmup, a.repeats), "GFLOP/s")
+
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

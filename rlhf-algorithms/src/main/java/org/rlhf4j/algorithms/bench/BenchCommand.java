@@ -1,0 +1,199 @@
+package org.rlhf4j.algorithms.bench;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import org.nd4j.linalg.api.blas.Blas;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.factory.Environment;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY]}: measures every discovered hot path and the
+ * matmul reference at {@link BenchShape#DEFAULT}, and prints a table or one JSON object:
+ *
+ * <pre>
+ * {"backend": ..., "omp_num_threads": ..., "blas": ..., "model": {vocab, d_model, n_heads, n_layers,
+ *  seq_len, batch, params}, "matmul_1024_gflops": {"median", "min", "max", "unit"},
+ *  "&lt;hot path name&gt;": {"median", "min", "max", "unit"}, ...}
+ * </pre>
+ *
+ * A hot path that throws is reported as {@code {"error": message}} and the others still run.
+ */
+public final class BenchCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BenchCommand() {}
+
+    @SuppressWarnings("deprecation") // setProfilingMode: the documented way to switch profiling off in M2.1
+    public static void main(String[] args) {
+        boolean json = false;
+        int repeats = BenchRunner.DEFAULT_REPEATS;
+        Set<String> only = Set.of();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--json" -> json = true;
+                case "--repeats" -> repeats = Integer.parseInt(requireValue(args, ++i));
+                case "--only" -> only = Set.of(requireValue(args, ++i).split(","));
+                case "-h", "--help" -> {
+                    System.out.println("usage: rlhf bench [--json] [--repeats N] [--only KEY,KEY...]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+            }
+        }
+        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        List<HotPath> paths = new ArrayList<>(defaultHotPaths(BenchShape.DEFAULT, System.err));
+        Set<String> selected = only;
+        if (!selected.isEmpty()) {
+            paths.removeIf(p -> {
+                boolean drop = !selected.contains(p.name());
+                if (drop) {
+                    p.close();
+                }
+                return drop;
+            });
+        }
+        MatmulReference matmul = selected.isEmpty() || selected.contains(BenchKeys.MATMUL) ? new MatmulReference() : null;
+        print(measure(BenchShape.DEFAULT, new BenchRunner(repeats), paths, matmul), json, System.out);
+    }
+
+    private static String requireValue(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /**
+     * Hot paths of every {@link HotPathProvider} on the class path (providers in class-name order).
+     * A provider that fails to load or build is skipped with a note on {@code notes}.
+     */
+    public static List<HotPath> defaultHotPaths(BenchShape shape, PrintStream notes) {
+        requireNonNull(shape, "shape is null");
+        requireNonNull(notes, "notes is null");
+        List<ServiceLoader.Provider<HotPathProvider>> providers = new ArrayList<>();
+        ServiceLoader.load(HotPathProvider.class).stream().forEach(providers::add);
+        providers.sort(Comparator.comparing(p -> p.type().getName()));
+        List<HotPath> paths = new ArrayList<>();
+        for (ServiceLoader.Provider<HotPathProvider> provider : providers) {
+            try {
+                paths.addAll(provider.get().hotPaths(shape));
+            } catch (RuntimeException | ServiceConfigurationError e) {
+                notes.println("bench: skipping " + provider.type().getName() + ": " + e);
+            }
+        }
+        if (paths.isEmpty()) {
+            notes.println("bench: no HotPathProvider found on the class path; measuring the matmul reference only");
+        }
+        return paths;
+    }
+
+    /**
+     * Measures {@code paths} at {@link BenchShape#DEFAULT} with the default runner and the 1024 matmul
+     * reference, closes the paths, and prints the report to {@code out} (JSON if {@code json}).
+     */
+    public static void run(List<HotPath> paths, boolean json, PrintStream out) {
+        print(measure(BenchShape.DEFAULT, new BenchRunner(), paths, new MatmulReference()), json, out);
+    }
+
+    /**
+     * Measures the matmul reference (if not null) and then each path, closing each path afterwards.
+     *
+     * @return the report, keys in output order
+     */
+    public static Map<String, Object> measure(BenchShape shape, BenchRunner runner, List<HotPath> paths,
+            MatmulReference matmul) {
+        requireNonNull(shape, "shape is null");
+        requireNonNull(runner, "runner is null");
+        requireNonNull(paths, "paths is null");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put(BenchKeys.BACKEND, backend());
+        Environment env = Nd4j.getEnvironment();
+        report.put(BenchKeys.OMP_NUM_THREADS, env.maxThreads());
+        report.put(BenchKeys.BLAS, blas(env));
+        report.put(BenchKeys.MODEL, shape.toJsonMap());
+        report.put("repeats", runner.repeats());
+        if (matmul != null) {
+            try (matmul) {
+                report.put(matmul.name(), matmul.measure(runner).toJsonMap());
+            }
+        }
+        for (HotPath path : paths) {
+            try (path) {
+                report.put(path.name(), runner.run(path).toJsonMap());
+            } catch (RuntimeException e) {
+                report.put(path.name(), Map.of("error", String.valueOf(e)));
+            }
+        }
+        return report;
+    }
+
+    /** Prints {@code report} as pretty JSON (with {@code \n} line ends) or as a table. */
+    public static void print(Map<String, Object> report, boolean json, PrintStream out) {
+        if (json) {
+            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+            DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withObjectIndenter(indenter);
+            try {
+                out.println(JSON.writer(printer).writeValueAsString(report));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
+        out.printf("backend %s, threads %s, %s%n", report.get(BenchKeys.BACKEND),
+                report.get(BenchKeys.OMP_NUM_THREADS), report.get(BenchKeys.BLAS));
+        out.printf("model %s, median of %s repeats%n", report.get(BenchKeys.MODEL), report.get("repeats"));
+        out.printf("%-28s %14s %14s %14s  %s%n", "hot path", "median", "min", "max", "unit");
+        for (Map.Entry<String, Object> e : report.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> m) || e.getKey().equals(BenchKeys.MODEL)) {
+                continue;
+            }
+            if (m.containsKey("error")) {
+                out.printf("%-28s failed: %s%n", e.getKey(), m.get("error"));
+            } else {
+                out.printf("%-28s %,14.1f %,14.1f %,14.1f  %s%n", e.getKey(), (Double) m.get("median"),
+                        (Double) m.get("min"), (Double) m.get("max"), m.get("unit"));
+            }
+        }
+    }
+
+    private static String backend() {
+        return "nd4j-" + nd4jVersion() + " " + Nd4j.getBackend().getClass().getSimpleName();
+    }
+
+    /** The ND4J version from nd4j-api's Maven metadata (also present in fat jars), or "unknown". */
+    static String nd4jVersion() {
+        try (InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+            if (in != null) {
+                Properties properties = new Properties();
+                properties.load(in);
+                return properties.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    private static String blas(Environment env) {
+        Blas blas = Nd4j.factory().blas();
+        return blas.getBlasVendor() + " (bundled with the ND4J backend), " + blas.getMaxThreads() + " BLAS threads";
+    }
+}

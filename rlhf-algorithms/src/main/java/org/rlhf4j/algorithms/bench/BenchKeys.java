@@ -1,0 +1,25 @@
+package org.rlhf4j.algorithms.bench;
+
+/**
+ * The JSON keys of {@code rlhf bench --json}, shared with {@code bench/torch_reference.py}; a
+ * {@link HotPath#name()} should be one of the hot path keys so both reports line up.
+ */
+public final class BenchKeys {
+    /** Forward + masked cross-entropy + backward + clip + AdamW step; batch * seqLen tokens per step. */
+    public static final String TRAIN = "train_tokens_per_s";
+    /** No-grad forward + log-softmax + gather of next-token log-probs; batch * seqLen tokens per pass. */
+    public static final String LOGPROB = "logprob_tokens_per_s";
+    /** Sampling with the prefix recomputed every token; batch * newTokens sampled tokens per run. */
+    public static final String GENERATE = "generate_tokens_per_s";
+    /** Sampling with a key/value cache; batch * newTokens sampled tokens per run. */
+    public static final String GENERATE_KV = "generate_kv_tokens_per_s";
+    /** 1024 x 1024 float32 matmul. */
+    public static final String MATMUL = "matmul_1024_gflops";
+
+    public static final String BACKEND = "backend";
+    public static final String OMP_NUM_THREADS = "omp_num_threads";
+    public static final String MODEL = "model";
+    public static final String BLAS = "blas";
+
+    private BenchKeys() {}
+}
