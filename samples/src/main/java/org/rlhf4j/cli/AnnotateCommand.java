@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /** {@code rlhf annotate}: the human annotation web app, which arrives in a later issue. */
 @Command(name = "annotate", mixinStandardHelpOptions = true,
@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 public final class AnnotateCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Parameters(arity = "0..*", hidden = true)
+    @Unmatched
     List<String> arguments = new ArrayList<>();
 
     public AnnotateCommand(CliContext context) {

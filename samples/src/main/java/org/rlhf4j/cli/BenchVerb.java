@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code rlhf bench}: delegates to the hot-path benchmark harness of rlhf-algorithms
@@ -19,7 +19,7 @@ public final class BenchVerb implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Parameters(arity = "0..*", hidden = true)
+    @Unmatched
     List<String> arguments = new ArrayList<>();
 
     public BenchVerb(CliContext context) {

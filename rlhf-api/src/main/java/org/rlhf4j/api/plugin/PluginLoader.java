@@ -102,7 +102,7 @@ public final class PluginLoader {
 
     private static List<URL> jarsIn(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new IllegalArgumentException("plugin directory " + directory.toAbsolutePath()
+            throw new PluginException("plugin directory " + directory.toAbsolutePath()
                     + " does not exist or is not a directory");
         }
         try (Stream<Path> files = Files.list(directory)) {

@@ -71,7 +71,7 @@ class TestPluginLoader {
 
     @Test
     void aMissingPluginDirectoryIsAnError(@TempDir Path directory) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        PluginException e = assertThrows(PluginException.class,
                 () -> PluginLoader.load(List.of(directory.resolve("missing"))));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
