@@ -85,15 +85,16 @@ class TestGanDiscriminator {
             last = source.observe(fakes(), new FeedbackContext("arm", round, round));
         }
         // training separates the pools and the loss falls below log 2 = 0.693 (chance)
-        assertTrue(last.get("discriminator/loss") < 0.3, last.toString());
+        // measured: loss 0.278 after round 1, 0.072 after round 5; D(held-out demo) 0.962, D(held-out fake) 0.084
+        assertTrue(last.get("discriminator/loss") < 0.15, last.toString());
         assertTrue(last.get("discriminator/loss") < first.get("discriminator/loss"), first + " -> " + last);
         assertEquals(1.0, last.get("discriminator/accuracy"), last.toString());
-        assertTrue(last.get("discriminator/d_real") > 0.75 && last.get("discriminator/d_fake") < 0.25, last.toString());
+        assertTrue(last.get("discriminator/d_real") > 0.9 && last.get("discriminator/d_fake") < 0.1, last.toString());
 
         double demo = source.probabilityReal(HELD_OUT_DEMO);
         double fake = source.probabilityReal(HELD_OUT_FAKE);
-        assertTrue(demo > 0.6, "D(held-out demo) = " + demo);
-        assertTrue(fake < 0.4, "D(held-out fake) = " + fake);
+        assertTrue(demo > 0.9, "D(held-out demo) = " + demo);
+        assertTrue(fake < 0.15, "D(held-out fake) = " + fake);
         assertEquals(Math.log(demo) - Math.log(1 - demo), source.reward(HELD_OUT_DEMO), 1e-9);
 
         List<Preference> preferences = source.compare(List.of(
