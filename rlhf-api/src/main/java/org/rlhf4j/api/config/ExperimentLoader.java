@@ -1,0 +1,62 @@
+package org.rlhf4j.api.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.rlhf4j.api.feedback.FeedbackSourceFactory;
+import org.rlhf4j.api.plugin.PluginKind;
+import org.rlhf4j.api.plugin.PluginRegistry;
+import org.rlhf4j.api.plugin.PluginType;
+import org.rlhf4j.api.plugin.UnknownTypeException;
+
+/**
+ * Reads and validates an experiment config completely, before any work starts: YAML syntax, overrides,
+ * the core keys, every {@code type} name and every type's own settings.
+ */
+public final class ExperimentLoader {
+    private final PluginRegistry registry;
+
+    public ExperimentLoader(PluginRegistry registry) {
+        this.registry = requireNonNull(registry, "registry is null");
+    }
+
+    /**
+     * Loads {@code file}, applies the {@code key=value} overrides and validates everything.
+     *
+     * @throws ConfigException naming the file, line (or {@code --set}) and key path of the first problem
+     */
+    public ExperimentPlan load(Path file, List<String> overrides) {
+        ConfigTree tree = YamlTreeReader.read(file);
+        ConfigOverrides.apply(tree, overrides);
+        ExperimentConfig config = ConfigBinder.bind(tree, ExperimentConfig.class);
+        config.task().ifPresent(task -> bindTyped(tree, ConfigPath.ROOT.field("task"), PluginKind.TASK, task));
+        List<ArmPlan> arms = new ArrayList<>();
+        for (int i = 0; i < config.arms().size(); i++) {
+            ArmConfig arm = config.arms().get(i);
+            ConfigPath at = ConfigPath.ROOT.field("arms").index(i);
+            ConfigPath feedbackPath = at.field("feedback");
+            Object feedbackConfig = bindTyped(tree, feedbackPath, PluginKind.FEEDBACK, arm.feedback());
+            FeedbackSourceFactory<?> factory = registry.feedbackSource(arm.feedback().type());
+            Optional<Object> algorithmConfig = arm.algorithm()
+                    .map(algorithm -> bindTyped(tree, at.field("algorithm"), PluginKind.ALGORITHM, algorithm));
+            arms.add(new ArmPlan(arm, factory, feedbackConfig, algorithmConfig));
+        }
+        return new ExperimentPlan(file, config, arms);
+    }
+
+    private Object bindTyped(ConfigTree tree, ConfigPath path, PluginKind kind, TypedConfig typed) {
+        PluginType type;
+        try {
+            type = registry.type(kind, typed.type());
+        }
+        catch (UnknownTypeException e) {
+            throw tree.error(path.field("type"), e.getMessage(), e);
+        }
+        ObjectNode settings = typed.settings();
+        return ConfigBinder.bind(tree, path, settings, type.configClass());
+    }
+}

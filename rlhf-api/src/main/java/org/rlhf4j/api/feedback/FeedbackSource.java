@@ -1,0 +1,102 @@
+package org.rlhf4j.api.feedback;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A source of feedback on a policy's responses: human annotators (or a dataset of their labels),
+ * an RLGAF discriminator, or an AI judge.
+ *
+ * <p>Every method has a default, in the manner of Trino's {@code Plugin}: a source overrides the
+ * capabilities it has, and adding a capability to this interface never breaks an existing plugin. A
+ * source must override at least one of {@link #compare} and {@link #score}: the default {@code compare}
+ * derives preferences from scores, the default {@code score} reports that the source gives no scores.
+ *
+ * <p>Life cycle: the engine calls {@link #open} once before the first request, then any number of
+ * {@code compare}, {@code score} and {@link #observe} calls from one thread, then {@link #close} once.
+ * Calls are batched: a source may parallelise inside a batch but must answer in input order.
+ */
+public interface FeedbackSource extends AutoCloseable {
+    /**
+     * Prepares the source (load a dataset, check a judge is reachable, ...). Called once, before any
+     * other call.
+     */
+    default void open(FeedbackContext context) {}
+
+    /**
+     * Judges a batch of comparisons.
+     *
+     * <p>The default scores both responses of each comparison with {@link #score} and prefers the higher
+     * reward (a tie when equal) with Bradley-Terry confidence {@code sigmoid(|reward A - reward B|)}.
+     *
+     * @return exactly one preference per comparison, in input order
+     * @throws FeedbackException when a comparison cannot be judged
+     * @throws UnsupportedOperationException when the source neither compares nor scores
+     */
+    default List<Preference> compare(List<Comparison> comparisons, FeedbackContext context) {
+        List<Completion> completions = new ArrayList<>(comparisons.size() * 2);
+        for (Comparison comparison : comparisons) {
+            completions.add(comparison.completionA());
+            completions.add(comparison.completionB());
+        }
+        List<Score> scores = score(completions, context);
+        if (scores.size() != completions.size()) {
+            throw new FeedbackException("score() returned " + scores.size() + " scores for "
+                    + completions.size() + " completions");
+        }
+        List<Preference> preferences = new ArrayList<>(comparisons.size());
+        for (int i = 0; i < comparisons.size(); i++) {
+            Score a = scores.get(2 * i);
+            Score b = scores.get(2 * i + 1);
+            double margin = a.reward() - b.reward();
+            Choice better = margin > 0 ? Choice.A : margin < 0 ? Choice.B : Choice.TIE;
+            double confidence = better == Choice.TIE ? 0.5 : 1.0 / (1.0 + Math.exp(-Math.abs(margin)));
+            preferences.add(Preference.of(comparisons.get(i), better, confidence, a.provenance()));
+        }
+        return preferences;
+    }
+
+    /**
+     * Scores a batch of completions.
+     *
+     * @return exactly one score per completion, in input order
+     * @throws FeedbackException when a completion cannot be scored
+     * @throws UnsupportedOperationException when the source gives no scalar scores (the default)
+     */
+    default List<Score> score(List<Completion> completions, FeedbackContext context) {
+        throw new UnsupportedOperationException(getClass().getName() + " gives no scalar scores");
+    }
+
+    /**
+     * Whether this source judges safety (harmlessness) too, filling {@link Preference#safety()} and
+     * {@link Score#cost()}.
+     */
+    default boolean judgesSafety() {
+        return false;
+    }
+
+    /**
+     * Whether this source learns from policy samples between rounds (see {@link #observe}).
+     * {@link LearningFeedbackSource} returns true.
+     */
+    default boolean learnsFromPolicy() {
+        return false;
+    }
+
+    /**
+     * Shows the source what the policy currently generates, so a learning source (the RLGAF
+     * discriminator) can update before the next round. Sources that do not learn ignore it.
+     *
+     * @param policySamples completions sampled from the current policy
+     * @return training metrics of the update under stable names (e.g. {@code discriminator/loss}),
+     *     empty when nothing was learnt
+     */
+    default Map<String, Double> observe(List<Completion> policySamples, FeedbackContext context) {
+        return Map.of();
+    }
+
+    /** Releases what {@link #open} acquired. Called once; must not throw for an unopened source. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,39 @@
+package org.rlhf4j.feedback.human.dataset;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.rlhf4j.api.feedback.FeedbackSource;
+import org.rlhf4j.api.feedback.FeedbackSourceFactory;
+import org.rlhf4j.api.plugin.PluginContext;
+
+/** The {@code human-dataset} type: labels from a JSONL preference dataset (HH-RLHF/TRL, A/B, PKU-SafeRLHF). */
+public final class HumanDatasetFactory implements FeedbackSourceFactory<HumanDatasetConfig> {
+    public static final String TYPE = "human-dataset";
+
+    @Override
+    public String description() {
+        return "human labels imported from a JSONL preference dataset (chosen/rejected, A/B, PKU-SafeRLHF)";
+    }
+
+    @Override
+    public Class<HumanDatasetConfig> configClass() {
+        return HumanDatasetConfig.class;
+    }
+
+    @Override
+    public FeedbackSource create(String type, HumanDatasetConfig config, PluginContext context) {
+        Path file = context.resolve(config.path());
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("human-dataset path " + file + " is not a file");
+        }
+        try {
+            return new HumanDatasetSource(type, file, PreferenceDatasetReader.read(file), config.onUnknown(),
+                    Files.getLastModifiedTime(file).toInstant());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

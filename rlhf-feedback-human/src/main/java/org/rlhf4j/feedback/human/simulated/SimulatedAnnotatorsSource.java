@@ -1,0 +1,67 @@
+package org.rlhf4j.feedback.human.simulated;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rlhf4j.api.feedback.Choice;
+import org.rlhf4j.api.feedback.Comparison;
+import org.rlhf4j.api.feedback.FeedbackContext;
+import org.rlhf4j.api.feedback.FeedbackSource;
+import org.rlhf4j.api.feedback.GoldScorer;
+import org.rlhf4j.api.feedback.Preference;
+import org.rlhf4j.api.feedback.Provenance;
+
+/**
+ * A panel of simulated annotators: each comparison goes to one annotator drawn at random, who labels it
+ * by sampling their Bradley-Terry probability of preferring A (a tie when that probability is within
+ * {@code tieMargin} of one half). The random stream of a batch depends only on the configured seed and
+ * the batch's {@link FeedbackContext#seed()}, so a batch gets the same labels when it is run again.
+ */
+public final class SimulatedAnnotatorsSource implements FeedbackSource {
+    private final String type;
+    private final GoldScorer scorer;
+    private final List<SimulatedAnnotator> panel;
+    private final double tieMargin;
+    private final long seed;
+
+    public SimulatedAnnotatorsSource(String type, GoldScorer scorer, List<SimulatedAnnotator> panel, double tieMargin, long seed) {
+        this.type = requireNonNull(type, "type is null");
+        this.scorer = requireNonNull(scorer, "scorer is null");
+        this.panel = List.copyOf(panel);
+        if (this.panel.isEmpty()) {
+            throw new IllegalArgumentException("panel is empty");
+        }
+        this.tieMargin = tieMargin;
+        this.seed = seed;
+    }
+
+    @Override
+    public List<Preference> compare(List<Comparison> comparisons, FeedbackContext context) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ context.seed());
+        Instant now = Instant.now();
+        List<Preference> preferences = new ArrayList<>(comparisons.size());
+        for (Comparison comparison : comparisons) {
+            SimulatedAnnotator annotator = panel.get(random.nextInt(panel.size()));
+            double goldA = scorer.score(comparison.prompt(), comparison.responseA());
+            double goldB = scorer.score(comparison.prompt(), comparison.responseB());
+            double p = annotator.probabilityA(goldA, goldB,
+                    GoldScorers.words(comparison.responseA()), GoldScorers.words(comparison.responseB()));
+            double draw = random.nextDouble();
+            Choice better;
+            double confidence;
+            if (Math.abs(p - 0.5) < tieMargin) {
+                better = Choice.TIE;
+                confidence = 1.0 - 2.0 * Math.abs(p - 0.5);
+            }
+            else {
+                better = draw < p ? Choice.A : Choice.B;
+                confidence = better == Choice.A ? p : 1.0 - p;
+            }
+            preferences.add(Preference.of(comparison, better, confidence, new Provenance(type, annotator.id(), now)));
+        }
+        return preferences;
+    }
+}

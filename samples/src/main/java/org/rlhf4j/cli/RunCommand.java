@@ -1,0 +1,66 @@
+package org.rlhf4j.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rlhf4j.api.config.ExperimentLoader;
+import org.rlhf4j.api.config.ExperimentPlan;
+import org.rlhf4j.api.plugin.PluginRegistry;
+import org.rlhf4j.cli.run.LabelingRunner;
+import org.rlhf4j.cli.run.RunSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code rlhf run CONFIG.yaml}: validates the whole config, then runs the experiment. For now an
+ * experiment labels the configured comparisons with each arm's feedback source (policy training arrives
+ * with rlhf-algorithms).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run an experiment.")
+public final class RunCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "CONFIG.yaml", description = "The experiment config.")
+    Path config;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "The output directory (default <output>/<name>-<timestamp>).")
+    Path out;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. seed=7 or arms[0].feedback.temperature=0.5 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--resume", description = "Continue the run in --out, skipping arms and batches already done.")
+    boolean resume;
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Also load every plugin jar in DIR (repeatable; also env RLHF_PLUGINS).")
+    List<Path> pluginDirectories = new ArrayList<>();
+
+    public RunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (resume && out == null) {
+            throw new UsageException("--resume needs --out DIR (the run to continue)");
+        }
+        PluginRegistry registry = context.loadPlugins(pluginDirectories);
+        ExperimentPlan plan = new ExperimentLoader(registry).load(config, overrides);
+        Path outDirectory = out != null ? out : Path.of(plan.config().output())
+                .resolve(plan.config().name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        context.err().println("ND4J backend: " + Nd4jBackend.describe());
+        context.err().flush();
+        RunSummary summary = new LabelingRunner(plan, outDirectory, resume, context.environment(), context.err()).run();
+        context.out().printf("run %s: %d arm(s), %d judgment(s) -> %s%n", plan.config().name(), summary.arms().size(),
+                summary.totalJudgments(), outDirectory);
+        context.out().flush();
+        return ExitCodes.OK;
+    }
+}

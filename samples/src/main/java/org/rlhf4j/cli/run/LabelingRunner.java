@@ -1,0 +1,224 @@
+package org.rlhf4j.cli.run;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.rlhf4j.api.config.ArmPlan;
+import org.rlhf4j.api.config.ExperimentPlan;
+import org.rlhf4j.api.feedback.Choice;
+import org.rlhf4j.api.feedback.Comparison;
+import org.rlhf4j.api.feedback.Completion;
+import org.rlhf4j.api.feedback.FeedbackContext;
+import org.rlhf4j.api.feedback.FeedbackException;
+import org.rlhf4j.api.feedback.FeedbackSource;
+import org.rlhf4j.api.feedback.Preference;
+import org.rlhf4j.api.plugin.PluginContext;
+
+/**
+ * Runs the feedback-collection experiment: every arm's feedback source judges the configured comparisons
+ * in batches. A source that learns from the policy ({@link FeedbackSource#learnsFromPolicy()}) first
+ * observes each batch's responses as policy samples, then judges the batch, as a discriminator judges
+ * the policy that generated them. Every source is built before the first batch, so a bad setting fails
+ * before any work.
+ */
+public final class LabelingRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ExperimentPlan plan;
+    private final Path outDirectory;
+    private final boolean resume;
+    private final Function<String, String> environment;
+    private final PrintWriter log;
+
+    public LabelingRunner(ExperimentPlan plan, Path outDirectory, boolean resume, Function<String, String> environment,
+            PrintWriter log) {
+        this.plan = requireNonNull(plan, "plan is null");
+        this.outDirectory = requireNonNull(outDirectory, "outDirectory is null");
+        this.resume = resume;
+        this.environment = requireNonNull(environment, "environment is null");
+        this.log = requireNonNull(log, "log is null");
+    }
+
+    /** Runs every arm and returns the summary also written to {@code summary.json}. */
+    public RunSummary run() {
+        PluginContext pluginContext = new PluginContext(plan.baseDirectory(), plan.config().seed(), environment);
+        Map<ArmPlan, FeedbackSource> sources = new LinkedHashMap<>();
+        try {
+            for (ArmPlan arm : plan.arms()) {
+                try {
+                    sources.put(arm, arm.createFeedbackSource(pluginContext));
+                }
+                catch (IllegalArgumentException e) {
+                    throw new RunSetupException("arm '" + arm.name() + "' (feedback type " + arm.feedbackType() + "): "
+                            + e.getMessage(), e);
+                }
+            }
+            try (RunFiles files = resume ? RunFiles.resume(outDirectory) : RunFiles.create(outDirectory)) {
+                Set<RunFiles.BatchKey> done = files.doneBatches();
+                if (resume) {
+                    log.printf("Resuming %s: %d batch(es) already done%n", outDirectory, done.size());
+                }
+                for (Map.Entry<ArmPlan, FeedbackSource> arm : sources.entrySet()) {
+                    runArm(arm.getKey(), arm.getValue(), files, done);
+                    files.writeSummary(summaryJson(summarize(files)));
+                }
+                RunSummary summary = summarize(files);
+                files.writeSummary(summaryJson(summary));
+                return summary;
+            }
+        }
+        finally {
+            sources.values().forEach(FeedbackSource::close);
+        }
+    }
+
+    private void runArm(ArmPlan arm, FeedbackSource source, RunFiles files, Set<RunFiles.BatchKey> done) {
+        log.printf("Arm %s: feedback %s, algorithm %s%n", arm.name(), arm.feedbackType(), arm.algorithmType());
+        log.flush();
+        source.open(context(arm, 0));
+        try (ComparisonBatches batches = new ComparisonBatches(plan.comparisonsFile(), plan.config().batchSize())) {
+            long step = 0;
+            for (List<Comparison> batch = batches.next(); !batch.isEmpty(); batch = batches.next(), step++) {
+                FeedbackContext context = context(arm, step);
+                boolean skip = done.contains(new RunFiles.BatchKey(arm.name(), step));
+                if (skip && !source.learnsFromPolicy()) {
+                    continue;
+                }
+                long start = System.nanoTime();
+                // a learning source replays skipped batches' observations so a resumed run ends in the same state
+                Map<String, Double> learning = source.learnsFromPolicy() ? source.observe(policySamples(batch), context) : Map.of();
+                if (skip) {
+                    continue;
+                }
+                List<Preference> preferences = source.compare(batch, context);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (preferences.size() != batch.size()) {
+                    throw new FeedbackException("feedback source " + arm.feedbackType() + " answered " + preferences.size()
+                            + " judgments for " + batch.size() + " comparisons");
+                }
+                for (int i = 0; i < preferences.size(); i++) {
+                    files.writePreference(preferenceJson(arm, step, i, preferences.get(i)));
+                }
+                files.writeMetrics(metricsJson(arm, step, preferences, learning, seconds));
+            }
+        }
+    }
+
+    private FeedbackContext context(ArmPlan arm, long step) {
+        long h = plan.config().seed() * 0x9E3779B97F4A7C15L + arm.name().hashCode();
+        h = h * 0xBF58476D1CE4E5B9L + step;
+        h ^= h >>> 31;
+        return new FeedbackContext(arm.name(), step, h);
+    }
+
+    private static List<Completion> policySamples(List<Comparison> batch) {
+        List<Completion> samples = new ArrayList<>(batch.size() * 2);
+        for (Comparison comparison : batch) {
+            samples.add(comparison.completionA());
+            samples.add(comparison.completionB());
+        }
+        return samples;
+    }
+
+    private static ObjectNode preferenceJson(ArmPlan arm, long step, int index, Preference preference) {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("arm", arm.name());
+        line.put("step", step);
+        line.put("index", index);
+        line.put("prompt", preference.comparison().prompt());
+        line.put("response_a", preference.comparison().responseA());
+        line.put("response_b", preference.comparison().responseB());
+        line.put("better", label(preference.better()));
+        line.put("confidence", preference.confidence());
+        preference.safety().ifPresent(safety -> {
+            ObjectNode node = line.putObject("safety");
+            node.put("safer", label(safety.safer()));
+            safety.responseASafe().ifPresent(safe -> node.put("response_a_safe", safe));
+            safety.responseBSafe().ifPresent(safe -> node.put("response_b_safe", safe));
+        });
+        line.put("source_type", preference.provenance().sourceType());
+        line.put("judge_id", preference.provenance().judgeId());
+        line.put("timestamp", preference.provenance().timestamp().toString());
+        return line;
+    }
+
+    private static String label(Choice choice) {
+        return choice == Choice.TIE ? "tie" : choice.name();
+    }
+
+    private static ObjectNode metricsJson(ArmPlan arm, long step, List<Preference> preferences, Map<String, Double> learning,
+            double seconds) {
+        long a = preferences.stream().filter(p -> p.better() == Choice.A).count();
+        long b = preferences.stream().filter(p -> p.better() == Choice.B).count();
+        long ties = preferences.size() - a - b;
+        ObjectNode line = JSON.createObjectNode();
+        line.put("arm", arm.name());
+        line.put("step", step);
+        line.put("judgments", preferences.size());
+        line.put("a_wins", a);
+        line.put("b_wins", b);
+        line.put("ties", ties);
+        line.put("fraction_a_wins", (double) a / preferences.size());
+        line.put("fraction_ties", (double) ties / preferences.size());
+        line.put("mean_confidence", preferences.stream().mapToDouble(Preference::confidence).average().orElse(0));
+        line.put("batch_seconds", seconds);
+        learning.forEach(line::put);
+        return line;
+    }
+
+    private RunSummary summarize(RunFiles files) {
+        List<RunSummary.ArmSummary> arms = new ArrayList<>();
+        for (ArmPlan arm : plan.arms()) {
+            long batches = 0;
+            long judgments = 0;
+            long a = 0;
+            long b = 0;
+            long ties = 0;
+            double seconds = 0;
+            for (ObjectNode line : files.metricsLines()) {
+                if (line.path("arm").asText().equals(arm.name())) {
+                    batches++;
+                    judgments += line.path("judgments").asLong();
+                    a += line.path("a_wins").asLong();
+                    b += line.path("b_wins").asLong();
+                    ties += line.path("ties").asLong();
+                    seconds += line.path("batch_seconds").asDouble();
+                }
+            }
+            arms.add(new RunSummary.ArmSummary(arm.name(), arm.feedbackType(), arm.algorithmType(), batches, judgments,
+                    a, b, ties, seconds));
+        }
+        return new RunSummary(plan.config().name(), arms);
+    }
+
+    private ObjectNode summaryJson(RunSummary summary) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("name", summary.name());
+        root.put("config", plan.file().toAbsolutePath().toString());
+        ArrayNode arms = root.putArray("arms");
+        for (RunSummary.ArmSummary arm : summary.arms()) {
+            ObjectNode node = arms.addObject();
+            node.put("name", arm.name());
+            node.put("feedback", arm.feedback());
+            node.put("algorithm", arm.algorithm());
+            node.put("batches", arm.batches());
+            node.put("judgments", arm.judgments());
+            node.put("a_wins", arm.aWins());
+            node.put("b_wins", arm.bWins());
+            node.put("ties", arm.ties());
+            node.put("fraction_a_wins", arm.fractionAWins());
+            node.put("wall_seconds", arm.wallSeconds());
+        }
+        return root;
+    }
+}

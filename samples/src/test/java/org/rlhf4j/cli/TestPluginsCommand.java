@@ -1,0 +1,55 @@
+package org.rlhf4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TestPluginsCommand {
+    @Test
+    void listsTheTypesOfEveryFeedbackModuleByKind() {
+        CliResult result = CliResult.run("plugins");
+        assertEquals(0, result.exitCode(), result.toString());
+        String out = result.out();
+        assertTrue(out.startsWith("Feedback sources:\n"), out);
+        for (String type : new String[] {"human-dataset", "simulated-annotators", "gan-discriminator", "http-judge", "rule-judge"}) {
+            assertTrue(out.contains("\n  " + type + " "), type + " missing from\n" + out);
+        }
+        assertTrue(out.contains("RLGAF discriminator"), out);
+        assertTrue(out.contains("Algorithms:\n  (none registered)"), out);
+        assertTrue(out.contains("Tasks:\n"), out);
+        assertFalse(out.contains("example-length-judge"), out);
+    }
+
+    @Test
+    void aMissingPluginDirectoryIsAUsageError() {
+        CliResult result = CliResult.run("plugins", "--plugins", "no/such/dir");
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("no/such/dir does not exist"), result.err());
+
+        CliResult fromEnv = CliResult.run(Map.of(CliContext.PLUGINS_ENV, "also/missing"), "plugins");
+        assertEquals(2, fromEnv.exitCode(), fromEnv.toString());
+        assertTrue(fromEnv.err().contains("also/missing does not exist"), fromEnv.err());
+    }
+
+    @Test
+    void verbsThatAreNotAvailableYetSaySoWithExitCode3() {
+        CliResult annotate = CliResult.run("annotate", "--port", "8080");
+        assertEquals(3, annotate.exitCode(), annotate.toString());
+        assertTrue(annotate.err().contains("not available yet"), annotate.err());
+        CliResult bench = CliResult.run("bench", "--json");
+        assertEquals(3, bench.exitCode(), bench.toString());
+        assertTrue(bench.err().contains("rlhf bench: not available yet"), bench.err());
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertEquals(2, CliResult.run().exitCode());
+        assertEquals(2, CliResult.run("frobnicate").exitCode());
+        CliResult missingConfig = CliResult.run("run");
+        assertEquals(2, missingConfig.exitCode());
+        assertTrue(missingConfig.err().contains("CONFIG.yaml"), missingConfig.err());
+    }
+}
