@@ -27,7 +27,12 @@ public final class TransformerWeights {
     private TransformerWeights(TransformerConfig config, Heads heads, Map<String, INDArray> params, boolean frozen) {
         this.config = requireNonNull(config, "config is null");
         this.heads = requireNonNull(heads, "heads is null");
-        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(params, "params is null")));
+        requireNonNull(params, "params is null");
+        // SameDiff's sd.var(name, array) silently copies views, which would break weight sharing:
+        // keep only plain (non-view) arrays.
+        Map<String, INDArray> plain = new LinkedHashMap<>();
+        params.forEach((k, a) -> plain.put(k, a.isView() ? a.dup('c') : a));
+        this.params = Collections.unmodifiableMap(plain);
         this.frozen = frozen;
         Map<String, long[]> expected = shapes(config, heads);
         if (!expected.keySet().equals(this.params.keySet())) {
@@ -77,7 +82,10 @@ public final class TransformerWeights {
         return init(config, heads, rng, DataType.FLOAT);
     }
 
-    /** Wraps existing arrays (e.g. loaded from a checkpoint); names and shapes are validated, arrays are not copied. */
+    /**
+     * Wraps existing arrays (e.g. loaded from a checkpoint); names and shapes are validated. Arrays are
+     * used as they are, except views, which are copied (SameDiff would copy them anyway).
+     */
     public static TransformerWeights of(TransformerConfig config, Heads heads, Map<String, INDArray> params) {
         return new TransformerWeights(config, heads, params, false);
     }
@@ -125,7 +133,7 @@ public final class TransformerWeights {
         for (int i = 0; i < values.length; i++) {
             values[i] = rng.nextGaussian() * std;
         }
-        return Nd4j.createFromArray(values).castTo(dataType).reshape('c', shape);
+        return Nd4j.createFromArray(values).castTo(dataType).reshape('c', shape).dup('c');
     }
 
     public TransformerConfig config() {
