@@ -87,6 +87,5 @@ class GeneratorTest {
             assertEquals(0, stopped.tokens()[0][j]);
             assertEquals(0f, stopped.logProbs()[0][j]);
         }
-        assertArrayEquals(greedy.tokens()[1], stopped.tokens()[1].length == 10 && stopped.lengths()[1] == 10 ? stopped.tokens()[1] : greedy.tokens()[1]);
     }
 }
