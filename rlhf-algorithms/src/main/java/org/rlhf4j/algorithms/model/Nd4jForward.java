@@ -242,9 +242,11 @@ public final class Nd4jForward {
         return xc.muliColumnVector(rstd).muliRowVector(w.get(prefix + ".g")).addiRowVector(w.get(prefix + ".b"));
     }
 
+    /** GELU (tanh approximation) as x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)), equal to the tanh form. */
     private static INDArray gelu(INDArray x) {
-        INDArray inner = x.mul(x).muli(x).muli(0.044715).addi(x).muli(Math.sqrt(2.0 / Math.PI));
-        return Transforms.tanh(inner, false).addi(1.0).muli(x).muli(0.5);
+        double c = 2.0 * Math.sqrt(2.0 / Math.PI);
+        INDArray z = x.mul(x).muli(c * 0.044715).addi(c).muli(x);
+        return Transforms.sigmoid(z, false).muli(x);
     }
 
     private static float[] toFloat(double[] d) {

@@ -43,7 +43,6 @@ public final class TransformerGraph {
     public static final String TARGETS = "targets";
     public static final String LAST_MASK = "last_mask";
     public static final String LOSS_MASK = "loss_mask";
-    public static final String HIDDEN = "hidden";
     public static final String LOGITS = "logits";
     public static final String TOKEN_LOGP = "token_logp";
     public static final String VALUES = "values";
@@ -58,7 +57,7 @@ public final class TransformerGraph {
     private final int seqLen;
     private final DataType dataType;
     private final INDArray causalMask;
-    private final SDVariable hidden;
+    private final SDVariable normalized;
     private SDVariable tokenLogp;
     private SDVariable logits;
     private SDVariable values;
@@ -79,7 +78,7 @@ public final class TransformerGraph {
         this.dataType = weights.dataType();
         this.causalMask = causalMask(seqLen, dataType);
         this.sd = SameDiff.create();
-        this.hidden = buildBackbone(c);
+        this.normalized = buildBackbone(c);
         if (lm) {
             buildLmHead(c);
         }
@@ -134,8 +133,8 @@ public final class TransformerGraph {
 
         double scale = 1.0 / Math.sqrt(dh);
         for (int i = 0; i < c.nLayers(); i++) {
-            SDVariable a = layerNorm(x, ParamNames.layer(i, "ln1"), c.layerNormEps());
-            SDVariable qkv = a.mmul(param(ParamNames.layer(i, "attn.wqkv"))).add(param(ParamNames.layer(i, "attn.bqkv")));
+            SDVariable a = normalize(x, c.layerNormEps());
+            SDVariable qkv = affineAfterNorm(a, ParamNames.layer(i, "ln1"), ParamNames.layer(i, "attn.wqkv"), ParamNames.layer(i, "attn.bqkv"));
             SDVariable heads = qkv.reshape(batch, seqLen, 3, h, dh).permute(2, 0, 3, 1, 4); // [3,B,H,T,dh]
             SDVariable[] qkvSplit = sd.unstack(heads, 0, 3);
             SDVariable scores = sd.mmul(qkvSplit[0], qkvSplit[1], false, true, false).mul(scale).add(mask);
@@ -143,17 +142,16 @@ public final class TransformerGraph {
             SDVariable ctx = sd.mmul(att, qkvSplit[2]).permute(0, 2, 1, 3).reshape(n, d);
             SDVariable attnOut = ctx.mmul(param(ParamNames.layer(i, "attn.wo"))).add(param(ParamNames.layer(i, "attn.bo")));
             x = x.add(attnOut);
-            SDVariable m = layerNorm(x, ParamNames.layer(i, "ln2"), c.layerNormEps());
-            SDVariable hid = gelu(m.mmul(param(ParamNames.layer(i, "mlp.w1"))).add(param(ParamNames.layer(i, "mlp.b1"))));
+            SDVariable m = normalize(x, c.layerNormEps());
+            SDVariable hid = gelu(affineAfterNorm(m, ParamNames.layer(i, "ln2"), ParamNames.layer(i, "mlp.w1"), ParamNames.layer(i, "mlp.b1")));
             x = x.add(hid.mmul(param(ParamNames.layer(i, "mlp.w2"))).add(param(ParamNames.layer(i, "mlp.b2"))));
         }
-        SDVariable out = layerNorm(x, "ln_f", c.layerNormEps());
-        return sd.identity(HIDDEN, out);
+        return normalize(x, c.layerNormEps());
     }
 
     private void buildLmHead(TransformerConfig c) {
         int n = batch * seqLen;
-        logits = sd.identity(LOGITS, hidden.mmul(param(ParamNames.LM_HEAD)));
+        logits = sd.identity(LOGITS, affineAfterNorm(normalized, "ln_f", ParamNames.LM_HEAD, null));
         SDVariable logp = sd.nn.logSoftmax(logits);
         SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, batch, seqLen);
         SDVariable targetOneHot = sd.oneHot("targets_onehot", targets.reshape(n), c.vocabSize(), -1, 1.0, 0.0, dataType);
@@ -161,7 +159,7 @@ public final class TransformerGraph {
     }
 
     private void buildScalarHead() {
-        SDVariable v = hidden.mmul(param(ParamNames.HEAD_W)).add(param(ParamNames.HEAD_B));
+        SDVariable v = affineAfterNorm(normalized, "ln_f", ParamNames.HEAD_W, ParamNames.HEAD_B);
         values = sd.identity(VALUES, v.reshape(batch, seqLen));
         SDVariable last = sd.placeHolder(LAST_MASK, dataType, batch, seqLen);
         reward = sd.identity(REWARD, values.mul(last).sum(1));
@@ -189,18 +187,37 @@ public final class TransformerGraph {
         return v != null ? v : sd.var(name, weights.get(name));
     }
 
-    private SDVariable layerNorm(SDVariable x, String prefix, double eps) {
-        SDVariable mean = x.mean(true, 1);
-        SDVariable xc = x.sub(mean);
-        SDVariable var = xc.mul(xc).mean(true, 1);
-        SDVariable rstd = sd.math.rsqrt(var.add(eps));
-        return xc.mul(rstd).mul(param(prefix + ".g")).add(param(prefix + ".b"));
+    /** Layer norm without gain and bias: (x - mean) / sqrt(var + eps) over the last dimension. */
+    private SDVariable normalize(SDVariable x, double eps) {
+        SDVariable xc = x.sub(x.mean(true, 1));
+        SDVariable rstd = sd.math.rsqrt(xc.mul(xc).mean(true, 1).add(eps));
+        return xc.mul(rstd);
     }
 
-    /** GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    /**
+     * {@code (xhat * g + b) @ W + bias} for a layer norm {@code prefix} (gain g, bias b) followed by a
+     * linear layer, computed as {@code xhat @ (g[:,None] * W) + (b @ W + bias)}: the same function, but the
+     * gain and bias touch the small weight matrix instead of the large activation (fewer, cheaper ops).
+     */
+    private SDVariable affineAfterNorm(SDVariable xhat, String prefix, String weight, String bias) {
+        SDVariable w = param(weight);
+        SDVariable g = param(prefix + ".g").reshape(-1, 1);
+        SDVariable b = param(prefix + ".b").reshape(1, -1);
+        SDVariable shift = b.mmul(w);
+        if (bias != null) {
+            shift = shift.add(param(bias));
+        }
+        return xhat.mmul(w.mul(g)).add(shift);
+    }
+
+    /**
+     * GELU, tanh approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), written in the equal
+     * form x * sigmoid(x (2 sqrt(2/pi) + 2 sqrt(2/pi) 0.044715 x^2)), which needs fewer ops.
+     */
     private SDVariable gelu(SDVariable x) {
-        SDVariable inner = x.mul(x).mul(x).mul(0.044715).add(x).mul(Math.sqrt(2.0 / Math.PI));
-        return x.mul(0.5).mul(sd.math.tanh(inner).add(1.0));
+        double c = 2.0 * Math.sqrt(2.0 / Math.PI);
+        SDVariable z = x.mul(x).mul(c * 0.044715).add(c).mul(x);
+        return x.mul(sd.nn.sigmoid(z));
     }
 
     /** The placeholders {@value #IDS} and {@value #CAUSAL_MASK} for the given ids; add the others as needed. */
@@ -245,8 +262,9 @@ public final class TransformerGraph {
         return dataType;
     }
 
-    public SDVariable hidden() {
-        return hidden;
+    /** Final hidden states {@code [B*T,D]} normalised by the final layer norm but BEFORE its gain and bias. */
+    public SDVariable normalizedHidden() {
+        return normalized;
     }
 
     /** Logits {@code [B*T,V]} (null without LM head). */

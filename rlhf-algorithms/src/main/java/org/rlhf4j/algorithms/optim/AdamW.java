@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 
 /**
@@ -18,7 +19,8 @@ import org.rlhf4j.algorithms.model.TransformerWeights;
  *
  * <p>Update for parameter p with gradient g at step t (1-based), learning rate lr:
  * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * wd * p (decay, matrices only);
- * p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps).
+ * p -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps) (Kingma and Ba's efficient form, one fused native op).
+ * The gradient arrays passed to {@link #update} are consumed (overwritten with the update).
  */
 public final class AdamW {
     /** AdamW hyper-parameters. */
@@ -82,27 +84,19 @@ public final class AdamW {
             grads.values().forEach(g -> g.muli(scale));
         }
         double lr = config.schedule().lr(step);
+        int iteration = (int) step; // 0-based index of this update, as the native op expects
         step++;
-        double b1 = config.beta1();
-        double b2 = config.beta2();
-        double bc1 = 1 - Math.pow(b1, step);
-        double bc2 = 1 - Math.pow(b2, step);
-        double stepSize = lr / bc1;
-        double sqrtBc2 = Math.sqrt(bc2);
         for (Map.Entry<String, INDArray> e : grads.entrySet()) {
             String name = e.getKey();
             INDArray g = e.getValue();
             INDArray p = weights.get(name);
-            INDArray mm = m.get(name);
-            INDArray vv = v.get(name);
-            mm.muli(b1).addi(g.mul(1 - b1));
-            vv.muli(b2).addi(g.mul(g).muli(1 - b2));
+            // one fused native op: updates m and v in place and turns g into the Adam step
+            // lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)
+            Nd4j.exec(new AdamUpdater(g, v.get(name), m.get(name), lr, config.beta1(), config.beta2(), config.eps(), iteration));
             if (config.weightDecay() > 0 && p.rank() >= 2) {
                 p.muli(1 - lr * config.weightDecay());
             }
-            // denom = sqrt(v)/sqrt(bc2) + eps ; p -= stepSize * m / denom
-            INDArray denom = Transforms.sqrt(vv, true).divi(sqrtBc2).addi(config.eps());
-            p.subi(mm.div(denom).muli(stepSize));
+            p.subi(g);
         }
         return norm;
     }

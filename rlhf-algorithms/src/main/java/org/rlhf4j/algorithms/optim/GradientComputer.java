@@ -66,8 +66,11 @@ public final class GradientComputer {
         outs.addAll(gradNames);
         Map<String, INDArray> r = gradFn.output(placeholders, outs.toArray(new String[0]));
         Map<String, INDArray> grads = new LinkedHashMap<>();
+        java.util.Set<INDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int i = 0; i < params.size(); i++) {
-            grads.put(params.get(i), r.get(gradNames.get(i)));
+            INDArray g = r.get(gradNames.get(i));
+            // callers may update gradients in place: never hand out one array under two names
+            grads.put(params.get(i), seen.add(g) ? g : g.dup());
         }
         Map<String, INDArray> extra = new LinkedHashMap<>();
         for (String o : extraOutputs) {
