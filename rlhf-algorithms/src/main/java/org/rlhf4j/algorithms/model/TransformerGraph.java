@@ -2,7 +2,9 @@ package org.rlhf4j.algorithms.model;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -10,6 +12,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rlhf4j.algorithms.optim.GradientComputer;
 
 /**
  * The transformer of MODEL_SPEC.md as a SameDiff graph for one fixed batch size and sequence length.
@@ -17,7 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Every parameter is registered with {@code sd.var(name, array)} on the SAME array object held by
  * {@link TransformerWeights}, so graphs of different shapes built from one weights object share (and
  * update) the same parameters. The graph follows the recipes of dl4j-notes.md that avoid SameDiff
- * M2.1 bugs: one-hot-times-matrix embeddings (no gather), hand-written causal attention with a
+ * M2.1 bugs: no {@code sd.gather} and no one-hot embedding matmul (the lookup happens OUTSIDE the
+ * graph: the graph input {@value #X0} = tok_emb[ids] + pos_emb[positions] is written by
+ * {@link #inputs(int[][])}, and the embedding gradients are scattered by hand from the gradient of
+ * {@value #X0}), hand-written causal attention with a
  * {@code [T,T]} additive mask placeholder, fused q/k/v matmul, log-softmax times one-hot (no sparse
  * cross-entropy), {@code logSoftmax} without a dimension, and layer norm / tanh-GELU written out
  * (the built-in layer_norm has no epsilon and the built-in gelu is the sigmoid approximation).
@@ -26,7 +32,6 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <h2>Placeholders</h2>
  * <ul>
- *   <li>{@value #IDS}: int {@code [B,T]} input token ids</li>
  *   <li>{@value #CAUSAL_MASK}: {@code [T,T]} additive mask, see {@link #causalMask(int, DataType)}</li>
  *   <li>{@value #TARGETS}: int {@code [B,T]} (LM head) token whose log-prob is read at each position</li>
  *   <li>{@value #LAST_MASK}: {@code [B,T]} (scalar head) one-hot of the last real token of each row</li>
@@ -38,7 +43,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@value #LM_LOSS} masked mean next-token cross-entropy.
  */
 public final class TransformerGraph {
-    public static final String IDS = "ids";
+    public static final String X0 = "x0";
     public static final String CAUSAL_MASK = "causal_mask";
     public static final String TARGETS = "targets";
     public static final String LAST_MASK = "last_mask";
@@ -57,7 +62,10 @@ public final class TransformerGraph {
     private final int seqLen;
     private final DataType dataType;
     private final INDArray causalMask;
+    private final INDArray x0Buffer;
     private final SDVariable normalized;
+    private SDVariable finalHidden;
+    private final Map<String, GradientComputer> gradientComputers = new HashMap<>();
     private SDVariable tokenLogp;
     private SDVariable logits;
     private SDVariable values;
@@ -77,6 +85,7 @@ public final class TransformerGraph {
         this.seqLen = seqLen;
         this.dataType = weights.dataType();
         this.causalMask = causalMask(seqLen, dataType);
+        this.x0Buffer = Nd4j.zeros(dataType, (long) batch * seqLen, weights.config().dModel());
         this.sd = SameDiff.create();
         this.normalized = buildBackbone(c);
         if (lm) {
@@ -118,19 +127,11 @@ public final class TransformerGraph {
         int d = c.dModel();
         int h = c.nHeads();
         int dh = c.headDim();
-        SDVariable ids = sd.placeHolder(IDS, DataType.INT, batch, seqLen);
+        // x0 is a VARIABLE whose array inputs() overwrites, not a placeholder: SameDiff M2.1 returns a
+        // wrong (partially accumulated) gradient for a placeholder with several consumers, and none at
+        // all for one with a single consumer (both caught by GradientCheckTest).
+        SDVariable x = sd.var(X0, x0Buffer);
         SDVariable mask = sd.placeHolder(CAUSAL_MASK, dataType, seqLen, seqLen);
-
-        SDVariable tokOneHot = sd.oneHot("ids_onehot", ids.reshape(n), c.vocabSize(), -1, 1.0, 0.0, dataType);
-        SDVariable x = tokOneHot.mmul(param(ParamNames.TOK_EMB));
-        // positions as a constant selection matrix [B*T, maxT] times pos_emb: no slicing, no gather
-        double[][] sel = new double[n][c.maxSeqLen()];
-        for (int r = 0; r < n; r++) {
-            sel[r][r % seqLen] = 1.0;
-        }
-        SDVariable posSel = sd.constant("pos_select", Nd4j.createFromArray(sel).castTo(dataType));
-        x = x.add(posSel.mmul(param(ParamNames.POS_EMB)));
-
         double scale = 1.0 / Math.sqrt(dh);
         for (int i = 0; i < c.nLayers(); i++) {
             SDVariable a = normalize(x, c.layerNormEps());
@@ -151,7 +152,7 @@ public final class TransformerGraph {
 
     private void buildLmHead(TransformerConfig c) {
         int n = batch * seqLen;
-        logits = sd.identity(LOGITS, affineAfterNorm(normalized, "ln_f", ParamNames.LM_HEAD, null));
+        logits = sd.identity(LOGITS, finalHidden().mmul(param(ParamNames.LM_HEAD)));
         SDVariable logp = sd.nn.logSoftmax(logits);
         SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, batch, seqLen);
         SDVariable targetOneHot = sd.oneHot("targets_onehot", targets.reshape(n), c.vocabSize(), -1, 1.0, 0.0, dataType);
@@ -159,7 +160,7 @@ public final class TransformerGraph {
     }
 
     private void buildScalarHead() {
-        SDVariable v = affineAfterNorm(normalized, "ln_f", ParamNames.HEAD_W, ParamNames.HEAD_B);
+        SDVariable v = finalHidden().mmul(param(ParamNames.HEAD_W)).add(param(ParamNames.HEAD_B));
         values = sd.identity(VALUES, v.reshape(batch, seqLen));
         SDVariable last = sd.placeHolder(LAST_MASK, dataType, batch, seqLen);
         reward = sd.identity(REWARD, values.mul(last).sum(1));
@@ -185,6 +186,18 @@ public final class TransformerGraph {
     private SDVariable param(String name) {
         SDVariable v = sd.getVariable(name);
         return v != null ? v : sd.var(name, weights.get(name));
+    }
+
+    /**
+     * The final layer norm's output {@code [B*T,D]}. Its gain and bias are applied to the activation here
+     * (not folded into the head's matrix) because the LM head is wide: a broadcast add on {@code [B*T,V]}
+     * would cost more than two on {@code [B*T,D]}.
+     */
+    private SDVariable finalHidden() {
+        if (finalHidden == null) {
+            finalHidden = normalized.mul(param(ParamNames.LN_F_G)).add(param(ParamNames.LN_F_B));
+        }
+        return finalHidden;
     }
 
     /** Layer norm without gain and bias: (x - mean) / sqrt(var + eps) over the last dimension. */
@@ -220,16 +233,80 @@ public final class TransformerGraph {
         return x.mul(sd.nn.sigmoid(z));
     }
 
-    /** The placeholders {@value #IDS} and {@value #CAUSAL_MASK} for the given ids; add the others as needed. */
-    public Map<String, INDArray> inputs(INDArray ids) {
+    /**
+     * Prepares a run on {@code ids [B][T]}: looks the embeddings up with ND4J row pulls and writes them
+     * into the graph's {@value #X0} input array, and returns the placeholder map with
+     * {@value #CAUSAL_MASK}; add the others ({@value #TARGETS}, ...) as needed. The graph holds ONE input
+     * array: call this again before every run (a later call replaces the previous ids).
+     */
+    public Map<String, INDArray> inputs(int[][] ids) {
         requireNonNull(ids, "ids is null");
-        if (ids.rank() != 2 || ids.size(0) != batch || ids.size(1) != seqLen) {
-            throw new IllegalArgumentException("ids must be [" + batch + "," + seqLen + "], got " + java.util.Arrays.toString(ids.shape()));
+        int[] tok = flatIds(ids);
+        int[] pos = new int[tok.length];
+        for (int r = 0; r < pos.length; r++) {
+            pos[r] = r % seqLen;
         }
+        INDArray x0 = Nd4j.pullRows(weights.get(ParamNames.TOK_EMB), 1, tok);
+        x0Buffer.assign(x0.addi(Nd4j.pullRows(weights.get(ParamNames.POS_EMB), 1, pos)));
         Map<String, INDArray> m = new HashMap<>();
-        m.put(IDS, ids.dataType() == DataType.INT ? ids : ids.castTo(DataType.INT));
         m.put(CAUSAL_MASK, causalMask);
         return m;
+    }
+
+    /** {@link #inputs(int[][])} for an integer {@code [B,T]} array. */
+    public Map<String, INDArray> inputs(INDArray ids) {
+        return inputs(ids.toIntMatrix());
+    }
+
+    /**
+     * Loss {@code lossName} and its gradients w.r.t. EVERY parameter this graph uses, including
+     * {@code tok_emb} and {@code pos_emb} (scattered from the gradient of {@value #X0}), in one forward +
+     * backward pass. {@code placeholders} must come from {@link #inputs(int[][])} with the same ids.
+     * Returned arrays may be reused by the next call.
+     */
+    public GradientComputer.Result lossAndGradients(String lossName, int[][] ids, Map<String, INDArray> placeholders, String... extraOutputs) {
+        GradientComputer gc = gradientComputers.computeIfAbsent(lossName, k -> {
+            List<String> vars = new ArrayList<>(graphParamNames());
+            vars.add(X0);
+            return new GradientComputer(sd, k, vars);
+        });
+        GradientComputer.Result r = gc.compute(placeholders, extraOutputs);
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        INDArray dx0 = r.gradients().get(X0);
+        int[] tok = flatIds(ids);
+        int[] pos = new int[tok.length];
+        for (int i = 0; i < pos.length; i++) {
+            pos[i] = i % seqLen;
+        }
+        grads.put(ParamNames.TOK_EMB, EmbeddingGradients.scatterAdd(dx0, tok, weights.config().vocabSize()));
+        grads.put(ParamNames.POS_EMB, EmbeddingGradients.scatterAdd(dx0, pos, weights.config().maxSeqLen()));
+        r.gradients().forEach((k, v) -> {
+            if (!k.equals(X0)) {
+                grads.put(k, v);
+            }
+        });
+        return new GradientComputer.Result(r.loss(), grads, r.outputs());
+    }
+
+    private int[] flatIds(int[][] ids) {
+        if (ids.length != batch) {
+            throw new IllegalArgumentException("ids must have " + batch + " rows, got " + ids.length);
+        }
+        int v = weights.config().vocabSize();
+        int[] tok = new int[batch * seqLen];
+        for (int b = 0; b < batch; b++) {
+            if (ids[b].length != seqLen) {
+                throw new IllegalArgumentException("ids row " + b + " must have " + seqLen + " columns, got " + ids[b].length);
+            }
+            for (int t = 0; t < seqLen; t++) {
+                int id = ids[b][t];
+                if (id < 0 || id >= v) {
+                    throw new IllegalArgumentException("token id out of range: " + id);
+                }
+                tok[b * seqLen + t] = id;
+            }
+        }
+        return tok;
     }
 
     /** Runs the graph forward and returns the requested outputs. */
@@ -237,9 +314,14 @@ public final class TransformerGraph {
         return sd.output(placeholders, outputs);
     }
 
-    /** Names of the parameters this graph uses (those that get gradients), in canonical order. */
+    /** Names of every parameter this graph depends on (those {@link #lossAndGradients} returns), in canonical order. */
     public List<String> paramNames() {
-        return weights.names().stream().filter(n -> sd.hasVariable(n)).toList();
+        return weights.names().stream().filter(n -> n.equals(ParamNames.TOK_EMB) || n.equals(ParamNames.POS_EMB) || sd.hasVariable(n)).toList();
+    }
+
+    /** Names of the parameters registered as SameDiff variables (all but the embeddings). */
+    private List<String> graphParamNames() {
+        return weights.names().stream().filter(sd::hasVariable).toList();
     }
 
     public SameDiff sameDiff() {
@@ -262,9 +344,9 @@ public final class TransformerGraph {
         return dataType;
     }
 
-    /** Final hidden states {@code [B*T,D]} normalised by the final layer norm but BEFORE its gain and bias. */
-    public SDVariable normalizedHidden() {
-        return normalized;
+    /** Final hidden states {@code [B*T,D]} (after the final layer norm, with its gain and bias). */
+    public SDVariable hidden() {
+        return finalHidden();
     }
 
     /** Logits {@code [B*T,V]} (null without LM head). */

@@ -44,7 +44,6 @@ public final class SftTrainer {
     private final Config config;
     private final AdamW adam;
     private final TransformerGraph graph;
-    private final GradientComputer gradients;
     private Rng rng;
     private int[] permutation = new int[0];
     private int cursor;
@@ -57,7 +56,6 @@ public final class SftTrainer {
         this.adam = new AdamW(weights, config.optimizer());
         this.graph = TransformerGraph.lm(weights, config.batchSize(), config.seqLen());
         graph.addLmLoss();
-        this.gradients = new GradientComputer(graph.sameDiff(), TransformerGraph.LM_LOSS, graph.paramNames());
     }
 
     public TransformerWeights weights() {
@@ -75,10 +73,10 @@ public final class SftTrainer {
 
     /** One update on a prepared batch; returns the loss before the update. */
     public double trainStep(LmBatch batch) {
-        Map<String, INDArray> in = graph.inputs(batch.idsArray());
+        Map<String, INDArray> in = graph.inputs(batch.ids());
         in.put(TransformerGraph.TARGETS, batch.targetsArray());
         in.put(TransformerGraph.LOSS_MASK, batch.maskArray(graph.dataType()));
-        GradientComputer.Result r = gradients.compute(in);
+        GradientComputer.Result r = graph.lossAndGradients(TransformerGraph.LM_LOSS, batch.ids(), in);
         adam.update(new LinkedHashMap<>(r.gradients()));
         return r.loss();
     }

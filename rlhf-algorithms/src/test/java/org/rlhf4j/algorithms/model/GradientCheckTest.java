@@ -37,10 +37,11 @@ class GradientCheckTest {
         TransformerWeights w = weights(Heads.LM);
         TransformerGraph g = TransformerGraph.lm(w, B, T);
         SDVariable loss = g.addLmLoss();
-        Map<String, INDArray> in = g.inputs(Nd4j.createFromArray(new int[][] {{1, 4, 2, 9, 3}, {10, 0, 5, 5, 7}}));
+        int[][] ids = {{1, 4, 2, 9, 3}, {10, 0, 5, 5, 7}};
+        Map<String, INDArray> in = g.inputs(ids);
         in.put(TransformerGraph.TARGETS, Nd4j.createFromArray(new int[][] {{4, 2, 9, 3, 1}, {0, 5, 5, 7, 8}}));
         in.put(TransformerGraph.LOSS_MASK, Nd4j.createFromArray(new double[][] {{0, 0, 1, 1, 1}, {0, 1, 1, 1, 0}}));
-        check(g, loss.name(), in, List.of("tok_emb", "pos_emb", "h0.ln1.g", "h0.ln1.b", "h0.attn.wqkv", "h0.attn.bqkv",
+        check(g, loss.name(), ids, in, List.of("tok_emb", "pos_emb", "h0.ln1.g", "h0.ln1.b", "h0.attn.wqkv", "h0.attn.bqkv",
                 "h1.attn.wo", "h1.attn.bo", "h1.mlp.w1", "h0.mlp.w2", "h1.ln2.g", "ln_f.g", "ln_f.b", "lm_head"));
     }
 
@@ -53,17 +54,23 @@ class GradientCheckTest {
         SDVariable d = g.sameDiff().constant("d", Nd4j.createFromArray(new double[][] {{1, -2, 0.5, 0, 1}, {0.2, 0, 1, -1, 3}}));
         SDVariable loss = g.reward().mul(c).sum().add(g.values().mul(d).sum().mul(0.3)).rename("scalar_loss");
         g.sameDiff().setLossVariables(loss);
-        Map<String, INDArray> in = g.inputs(Nd4j.createFromArray(new int[][] {{1, 4, 2, 9, 3}, {10, 0, 5, 5, 7}}));
+        int[][] ids = {{1, 4, 2, 9, 3}, {10, 0, 5, 5, 7}};
+        Map<String, INDArray> in = g.inputs(ids);
         in.put(TransformerGraph.LAST_MASK, Nd4j.createFromArray(new double[][] {{0, 0, 0, 0, 1}, {0, 0, 1, 0, 0}}));
-        check(g, loss.name(), in, List.of("tok_emb", "h0.attn.wqkv", "h1.attn.bqkv", "h1.mlp.b1", "ln_f.g", "head.w", "head.b"));
+        check(g, loss.name(), ids, in, List.of("tok_emb", "pos_emb", "h0.attn.wqkv", "h1.attn.bqkv", "h1.mlp.b1", "ln_f.g", "head.w", "head.b"));
     }
 
-    private static void check(TransformerGraph g, String lossName, Map<String, INDArray> in, List<String> params) {
-        GradientComputer gc = new GradientComputer(g.sameDiff(), lossName, params);
-        GradientComputer.Result r = gc.compute(in);
+    private static void check(TransformerGraph g, String lossName, int[][] ids, Map<String, INDArray> in, List<String> params) {
+        GradientComputer.Result r = g.lossAndGradients(lossName, ids, in);
+        assertTrue(r.gradients().keySet().containsAll(g.paramNames()));
         Map<String, INDArray> grads = new java.util.HashMap<>();
         r.gradients().forEach((k, v) -> grads.put(k, v.dup()));
-        Supplier<Double> lossFn = () -> g.output(in, lossName).get(lossName).getDouble(0);
+        // the embedding lookup happens when the inputs are built, so rebuild them for every evaluation
+        Supplier<Double> lossFn = () -> {
+            Map<String, INDArray> fresh = new java.util.HashMap<>(in);
+            fresh.putAll(g.inputs(ids));
+            return g.output(fresh, lossName).get(lossName).getDouble(0);
+        };
         double base = lossFn.get();
         assertTrue(Math.abs(base - r.loss()) < 1e-12, "loss from gradient pass " + r.loss() + " vs forward " + base);
         Rng pick = new Rng(99);
