@@ -73,6 +73,9 @@ class GradientCheckTest {
         };
         double base = lossFn.get();
         assertTrue(Math.abs(base - r.loss()) < 1e-12, "loss from gradient pass " + r.loss() + " vs forward " + base);
+        // a second pass (fresh inputs, same values) gives the same gradients: no stale session arrays
+        GradientComputer.Result again = g.lossAndGradients(lossName, ids, new java.util.HashMap<>(in) {{ putAll(g.inputs(ids)); }});
+        grads.forEach((k, v) -> assertTrue(v.equals(again.gradients().get(k)), "second pass differs for " + k));
         Rng pick = new Rng(99);
         double eps = 1e-6;
         double worst = 0;
