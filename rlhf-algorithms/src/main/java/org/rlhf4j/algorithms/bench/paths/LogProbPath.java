@@ -1,0 +1,41 @@
+package org.rlhf4j.algorithms.bench.paths;
+
+import org.rlhf4j.algorithms.bench.HotPath;
+import org.rlhf4j.algorithms.model.Nd4jForward;
+import org.rlhf4j.algorithms.util.Rng;
+
+/** Per-token log-probs of given sequences on the ND4J forward path at the bench size (batch 32 x 48 tokens). */
+public final class LogProbPath implements HotPath {
+    private final Nd4jForward forward = new Nd4jForward(BenchModel.weights(1));
+    private final int[][] ids;
+    private final int[][] targets;
+
+    public LogProbPath() {
+        Rng rng = new Rng(4);
+        ids = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
+        targets = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
+    }
+
+    @Override
+    public String name() {
+        return "logprob_tokens_per_s";
+    }
+
+    @Override
+    public String unit() {
+        return "tokens/s";
+    }
+
+    @Override
+    public void warmUp() {
+        for (int i = 0; i < 3; i++) {
+            forward.tokenLogProbs(ids, targets);
+        }
+    }
+
+    @Override
+    public long runOnce() {
+        forward.tokenLogProbs(ids, targets);
+        return (long) BenchModel.BATCH * BenchModel.SEQ;
+    }
+}

@@ -1,0 +1,54 @@
+package org.rlhf4j.algorithms.bench.paths;
+
+import java.util.Arrays;
+import org.rlhf4j.algorithms.bench.HotPath;
+import org.rlhf4j.algorithms.optim.AdamW;
+import org.rlhf4j.algorithms.optim.LrSchedule;
+import org.rlhf4j.algorithms.sft.LmBatch;
+import org.rlhf4j.algorithms.sft.SftTrainer;
+import org.rlhf4j.algorithms.util.Rng;
+
+/**
+ * One SFT training step (forward + backward + global-norm clipping + AdamW) at the bench size;
+ * counts {@code batch * seq} tokens per step.
+ */
+public final class TrainStepPath implements HotPath {
+    private final SftTrainer trainer;
+    private final LmBatch batch;
+
+    public TrainStepPath() {
+        AdamW.Config opt = AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR));
+        trainer = new SftTrainer(BenchModel.weights(1), new SftTrainer.Config(BenchModel.BATCH, BenchModel.SEQ, opt), new Rng(2));
+        Rng rng = new Rng(3);
+        int[][] ids = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
+        int[][] targets = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
+        float[][] mask = new float[BenchModel.BATCH][BenchModel.SEQ];
+        for (float[] row : mask) {
+            Arrays.fill(row, 1f);
+        }
+        batch = new LmBatch(ids, targets, mask);
+    }
+
+    @Override
+    public String name() {
+        return "train_tokens_per_s";
+    }
+
+    @Override
+    public String unit() {
+        return "tokens/s";
+    }
+
+    @Override
+    public void warmUp() {
+        for (int i = 0; i < 3; i++) {
+            trainer.trainStep(batch);
+        }
+    }
+
+    @Override
+    public long runOnce() {
+        trainer.trainStep(batch);
+        return (long) BenchModel.BATCH * BenchModel.SEQ;
+    }
+}

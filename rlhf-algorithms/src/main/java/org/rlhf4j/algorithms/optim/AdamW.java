@@ -1,0 +1,126 @@
+package org.rlhf4j.algorithms.optim;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rlhf4j.algorithms.model.TransformerWeights;
+
+/**
+ * AdamW (Loshchilov and Hutter): Adam with decoupled weight decay, global-norm gradient clipping and an
+ * {@link LrSchedule}, applied in place to the arrays of a {@link TransformerWeights}.
+ *
+ * <p>Weight decay applies to parameters of rank >= 2 (matrices and embeddings), not to biases and
+ * layer-norm gains, as is usual. The whole state (first and second moments plus the step count) can be
+ * exported and re-imported exactly.
+ *
+ * <p>Update for parameter p with gradient g at step t (1-based), learning rate lr:
+ * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * wd * p (decay, matrices only);
+ * p -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps) (Kingma and Ba's efficient form, one fused native op).
+ * The gradient arrays passed to {@link #update} are consumed (overwritten with the update).
+ */
+public final class AdamW {
+    /** AdamW hyper-parameters. */
+    public record Config(LrSchedule schedule, double beta1, double beta2, double eps, double weightDecay, double maxGradNorm) {
+        public Config {
+            requireNonNull(schedule, "schedule is null");
+            if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || !(eps > 0) || weightDecay < 0) {
+                throw new IllegalArgumentException("bad AdamW config");
+            }
+        }
+
+        /** Usual transformer settings: betas (0.9, 0.95), eps 1e-8, weight decay 0.01, clip at 1.0. */
+        public static Config defaults(LrSchedule schedule) {
+            return new Config(schedule, 0.9, 0.95, 1e-8, 0.01, 1.0);
+        }
+    }
+
+    private final Config config;
+    private final TransformerWeights weights;
+    private final Map<String, INDArray> m = new LinkedHashMap<>();
+    private final Map<String, INDArray> v = new LinkedHashMap<>();
+    private long step;
+
+    public AdamW(TransformerWeights weights, Config config) {
+        this.weights = requireNonNull(weights, "weights is null");
+        this.config = requireNonNull(config, "config is null");
+        if (weights.isFrozen()) {
+            throw new IllegalArgumentException("cannot optimise frozen (reference) weights");
+        }
+        for (String name : weights.names()) {
+            INDArray p = weights.get(name);
+            m.put(name, p.ulike().assign(0));
+            v.put(name, p.ulike().assign(0));
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Number of updates applied so far. */
+    public long step() {
+        return step;
+    }
+
+    /** Learning rate the next update will use. */
+    public double currentLr() {
+        return config.schedule().lr(step);
+    }
+
+    /**
+     * Clips {@code grads} in place to global L2 norm {@code maxGradNorm} (if positive), then applies one
+     * AdamW update to the named parameters. Parameters without a gradient are left untouched (their
+     * moments too). Returns the global gradient norm BEFORE clipping.
+     */
+    public double update(Map<String, INDArray> grads) {
+        requireNonNull(grads, "grads is null");
+        double norm = GradClip.globalNorm(grads.values());
+        if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
+            double scale = config.maxGradNorm() / (norm + 1e-6);
+            grads.values().forEach(g -> g.muli(scale));
+        }
+        double lr = config.schedule().lr(step);
+        int iteration = (int) step; // 0-based index of this update, as the native op expects
+        step++;
+        for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+            String name = e.getKey();
+            INDArray g = e.getValue();
+            INDArray p = weights.get(name);
+            // one fused native op: updates m and v in place and turns g into the Adam step
+            // lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)
+            Nd4j.exec(new AdamUpdater(g, v.get(name), m.get(name), lr, config.beta1(), config.beta2(), config.eps(), iteration));
+            if (config.weightDecay() > 0 && p.rank() >= 2) {
+                p.muli(1 - lr * config.weightDecay());
+            }
+            p.subi(g);
+        }
+        return norm;
+    }
+
+    /** The moments, named {@code adam.m.<param>} and {@code adam.v.<param>} (copies). */
+    public Map<String, INDArray> exportArrays() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        m.forEach((k, a) -> out.put("adam.m." + k, a.dup()));
+        v.forEach((k, a) -> out.put("adam.v." + k, a.dup()));
+        return out;
+    }
+
+    /** Restores moments (from {@link #exportArrays()}) and the step count. */
+    public void importState(Map<String, INDArray> arrays, long step) {
+        requireNonNull(arrays, "arrays is null");
+        for (String name : m.keySet()) {
+            INDArray ma = arrays.get("adam.m." + name);
+            INDArray va = arrays.get("adam.v." + name);
+            if (ma == null || va == null) {
+                throw new IllegalArgumentException("missing AdamW moments for " + name);
+            }
+            m.get(name).assign(ma);
+            v.get(name).assign(va);
+        }
+        this.step = step;
+    }
+}

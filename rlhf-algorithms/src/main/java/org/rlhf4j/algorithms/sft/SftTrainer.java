@@ -1,0 +1,163 @@
+package org.rlhf4j.algorithms.sft;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rlhf4j.algorithms.model.Nd4jForward;
+import org.rlhf4j.algorithms.model.TransformerGraph;
+import org.rlhf4j.algorithms.model.TransformerWeights;
+import org.rlhf4j.algorithms.optim.AdamW;
+import org.rlhf4j.algorithms.optim.GradientComputer;
+import org.rlhf4j.algorithms.optim.TrainerState;
+import org.rlhf4j.algorithms.util.Rng;
+
+/**
+ * Supervised fine-tuning / pre-training: masked next-token cross-entropy (prompt tokens excluded),
+ * AdamW with warm-up + cosine schedule and global-norm clipping, one SameDiff forward+backward per step.
+ *
+ * <p>Data order: each epoch is a permutation of the examples drawn from the trainer's {@link Rng};
+ * batches are consecutive slices of it (an incomplete tail is skipped). The state (weights, moments,
+ * step, RNG, permutation and cursor) round-trips through {@link #exportState()} / {@link #importState}.
+ */
+public final class SftTrainer {
+    /**
+     * @param batchSize rows per step
+     * @param seqLen columns per row (inputs; each row covers up to seqLen+1 tokens)
+     * @param optimizer AdamW settings
+     */
+    public record Config(int batchSize, int seqLen, AdamW.Config optimizer) {
+        public Config {
+            requireNonNull(optimizer, "optimizer is null");
+            if (batchSize <= 0 || seqLen <= 0) {
+                throw new IllegalArgumentException("batchSize and seqLen must be positive");
+            }
+        }
+    }
+
+    private final TransformerWeights weights;
+    private final Config config;
+    private final AdamW adam;
+    private final TransformerGraph graph;
+    private Rng rng;
+    private int[] permutation = new int[0];
+    private int cursor;
+    private long epoch;
+
+    public SftTrainer(TransformerWeights weights, Config config, Rng rng) {
+        this.weights = requireNonNull(weights, "weights is null");
+        this.config = requireNonNull(config, "config is null");
+        this.rng = requireNonNull(rng, "rng is null");
+        this.adam = new AdamW(weights, config.optimizer());
+        this.graph = TransformerGraph.lm(weights, config.batchSize(), config.seqLen());
+        graph.addLmLoss();
+    }
+
+    public TransformerWeights weights() {
+        return weights;
+    }
+
+    public long step() {
+        return adam.step();
+    }
+
+    /** One update on an explicit batch (at most batchSize examples); returns the loss before the update. */
+    public double trainStep(List<SftExample> batch) {
+        return trainStep(LmBatch.of(batch, config.batchSize(), config.seqLen()));
+    }
+
+    /** One update on a prepared batch; returns the loss before the update. */
+    public double trainStep(LmBatch batch) {
+        Map<String, INDArray> in = graph.inputs(batch.ids());
+        in.put(TransformerGraph.TARGETS, batch.targetsArray());
+        in.put(TransformerGraph.LOSS_MASK, batch.maskArray(graph.dataType()));
+        GradientComputer.Result r = graph.lossAndGradients(TransformerGraph.LM_LOSS, batch.ids(), in);
+        adam.update(new LinkedHashMap<>(r.gradients()));
+        return r.loss();
+    }
+
+    /** The next batch of the shuffled data stream (advancing epoch and cursor). */
+    public List<SftExample> nextBatch(List<SftExample> data) {
+        int b = config.batchSize();
+        if (data.size() < b) {
+            throw new IllegalArgumentException("need at least batchSize (" + b + ") examples, got " + data.size());
+        }
+        if (permutation.length != data.size() || cursor + b > permutation.length) {
+            permutation = rng.permutation(data.size());
+            cursor = 0;
+            epoch++;
+        }
+        List<SftExample> batch = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            batch.add(data.get(permutation[cursor + i]));
+        }
+        cursor += b;
+        return batch;
+    }
+
+    /** Runs {@code steps} updates on shuffled batches of {@code data}; returns the per-step losses. */
+    public double[] train(List<SftExample> data, int steps) {
+        double[] losses = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            losses[s] = trainStep(nextBatch(data));
+        }
+        return losses;
+    }
+
+    /** exp(mean next-token cross-entropy over response tokens) of {@code data}, on the ND4J forward path. */
+    public static double perplexity(TransformerWeights weights, List<SftExample> data, int seqLen) {
+        Nd4jForward f = new Nd4jForward(weights);
+        double nll = 0;
+        long count = 0;
+        int chunk = 64;
+        for (int start = 0; start < data.size(); start += chunk) {
+            List<SftExample> part = data.subList(start, Math.min(data.size(), start + chunk));
+            LmBatch batch = LmBatch.of(part, part.size(), seqLen);
+            float[][] lp = f.tokenLogProbs(batch.ids(), batch.targets());
+            for (int i = 0; i < lp.length; i++) {
+                for (int j = 0; j < seqLen; j++) {
+                    if (batch.lossMask()[i][j] > 0) {
+                        nll -= lp[i][j];
+                        count++;
+                    }
+                }
+            }
+        }
+        return Math.exp(nll / count);
+    }
+
+    /** Snapshot of weights (copies), AdamW moments, step, RNG and data position. */
+    public TrainerState exportState() {
+        Map<String, INDArray> arrays = new HashMap<>();
+        weights.asMap().forEach((k, v) -> arrays.put(k, v.dup()));
+        arrays.putAll(adam.exportArrays());
+        arrays.put("data.permutation", Nd4j.createFromArray(permutation.length == 0 ? new int[] {-1} : permutation));
+        return new TrainerState(arrays, new TrainerState.Meta("sft", adam.step(), rng.state(), epoch, cursor));
+    }
+
+    /** Restores a state from {@link #exportState()} into this trainer (same model and config). */
+    public void importState(TrainerState state) {
+        requireNonNull(state, "state is null");
+        if (!"sft".equals(state.meta().kind())) {
+            throw new IllegalArgumentException("not an SFT state: " + state.meta().kind());
+        }
+        for (String name : weights.names()) {
+            INDArray a = state.arrays().get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("state lacks parameter " + name);
+            }
+            weights.get(name).assign(a);
+        }
+        adam.importState(state.arrays(), state.meta().optimizerStep());
+        rng = Rng.fromState(state.meta().rngState());
+        int[] perm = state.arrays().get("data.permutation").toIntVector();
+        permutation = perm.length == 1 && perm[0] == -1 ? new int[0] : perm;
+        epoch = state.meta().epoch();
+        cursor = state.meta().cursor();
+    }
+}
