@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * An append-only {@code metrics.jsonl}: one JSON object per line, each written whole and flushed, so a
@@ -49,11 +50,17 @@ public final class MetricsLog implements AutoCloseable {
      * whole lines with {@code step <= resumedStep}, drops a torn last line and every later line.
      */
     public static MetricsLog resume(Path file, long resumedStep) throws IOException {
+        return resume(file, line -> line.path("step").asLong(Long.MAX_VALUE) <= resumedStep);
+    }
+
+    /** Reopens a metrics file keeping only the whole lines that {@code keep} accepts (a torn last line is dropped). */
+    public static MetricsLog resume(Path file, Predicate<JsonNode> keep) throws IOException {
         requireNonNull(file, "file is null");
+        requireNonNull(keep, "keep is null");
         Files.createDirectories(file.toAbsolutePath().getParent());
         StringBuilder kept = new StringBuilder();
         for (JsonNode line : readLines(file)) {
-            if (line.path("step").asLong(Long.MAX_VALUE) <= resumedStep) {
+            if (keep.test(line)) {
                 kept.append(JSON.writeValueAsString(line)).append('\n');
             }
         }
