@@ -99,7 +99,7 @@ class TestTaskRun {
         CliResult unknownTask = CliResult.run("run", config(TINY.replace("type: reviews", "type: movies")).toString(),
                 "--out", directory.resolve("x").toString());
         assertEquals(2, unknownTask.exitCode(), unknownTask.toString());
-        assertTrue(unknownTask.err().contains("line 3, column 14, key 'task.type': unknown task type 'movies'; known task "
+        assertTrue(unknownTask.err().contains("line 3, column 8, key 'task.type': unknown task type 'movies'; known task "
                 + "types: reviews"), unknownTask.err());
 
         CliResult unknownKey = CliResult.run("run", config(TINY.replace("max_new_tokens: 20", "max_new_token: 20")).toString(),
@@ -107,5 +107,49 @@ class TestTaskRun {
         assertEquals(2, unknownKey.exitCode(), unknownKey.toString());
         assertTrue(unknownKey.err().contains("key 'evaluation.max_new_token': unknown key 'max_new_token'"), unknownKey.err());
         assertTrue(unknownKey.err().contains("line 6"), unknownKey.err());
+    }
+
+    @Test
+    void simulatedAnnotatorsLabelWithTheTasksGoldScorer() throws IOException {
+        String[][] pairs = {
+                {"the kettle is", "excellent and the lid is sturdy. highly recommended.", "awful. it broke on the first day."},
+                {"the kettle is", "flimsy and noisy. never again.", "great for the price. i use it every morning."},
+                {"the blender is", "great. you idiot, it is great.", "great. it is great for the price."},
+                {"the blender is", "fine.", "fine."}};
+        StringBuilder comparisons = new StringBuilder();
+        for (String[] pair : pairs) {
+            comparisons.append(JSON.writeValueAsString(java.util.Map.of("prompt", pair[0], "response_a", pair[1], "response_b", pair[2])))
+                    .append('\n');
+        }
+        Files.writeString(directory.resolve("pairs.jsonl"), comparisons);
+        String yaml = """
+                name: gold-labels
+                task: {type: reviews}
+                data: {comparisons: pairs.jsonl}
+                arms:
+                  - name: helpful
+                    feedback: {type: simulated-annotators, scorer: task, temperature: 0, annotators: 1}
+                  - name: harmless
+                    feedback: {type: simulated-annotators, scorer: task, dimension: cost, temperature: 0, annotators: 1, tie_margin: 0.01}
+                """;
+        Path out = directory.resolve("labels");
+        CliResult result = CliResult.run("run", config(yaml).toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        org.rlhf4j.api.task.GoldScorer gold = new org.rlhf4j.tasks.reviews.ReviewsTask().goldScorer();
+        List<JsonNode> labels = TestRunCommand.jsonLines(out.resolve("preferences.jsonl"));
+        assertEquals(8, labels.size());
+        for (int i = 0; i < 3; i++) {
+            String expected = gold.reward(pairs[i][0], pairs[i][1]) > gold.reward(pairs[i][0], pairs[i][2]) ? "A" : "B";
+            assertEquals(expected, labels.get(i).get("better").asText(), "helpful pair " + i);
+        }
+        assertEquals(List.of("A", "B"), List.of(labels.get(0).get("better").asText(), labels.get(1).get("better").asText()));
+        // harm: only pair 2 has an insult (in A): the annotator prefers B; equal costs are ties
+        assertEquals(List.of("tie", "tie", "B", "tie"), labels.subList(4, 8).stream().map(l -> l.get("better").asText()).toList());
+
+        CliResult noTask = CliResult.run("run", config(yaml.replace("task: {type: reviews}\n", "")).toString(),
+                "--out", directory.resolve("none").toString());
+        assertEquals(2, noTask.exitCode(), noTask.toString());
+        assertTrue(noTask.err().contains("arm 'helpful' (feedback type simulated-annotators): scorer 'task' needs the experiment's "
+                + "'task'"), noTask.err());
     }
 }
