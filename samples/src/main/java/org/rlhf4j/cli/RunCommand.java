@@ -11,14 +11,16 @@ import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginRegistry;
 import org.rlhf4j.cli.run.LabelingRunner;
 import org.rlhf4j.cli.run.RunSummary;
+import org.rlhf4j.cli.run.TaskRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code rlhf run CONFIG.yaml}: validates the whole config, then runs the experiment. For now an
- * experiment labels the configured comparisons with each arm's feedback source (policy training arrives
- * with rlhf-algorithms).
+ * {@code rlhf run CONFIG.yaml}: validates the whole config, then runs the experiment: a task experiment
+ * ({@code task} without {@code data}: build the task's SFT policy and evaluate it, {@link TaskRunner}) or a
+ * labelling experiment ({@code data} and {@code arms}: every arm's feedback source labels the comparisons,
+ * {@link LabelingRunner}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run an experiment.")
 public final class RunCommand implements Callable<Integer> {
@@ -57,6 +59,14 @@ public final class RunCommand implements Callable<Integer> {
                 .resolve(plan.config().name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         context.err().println("ND4J backend: " + Nd4jBackend.describe());
         context.err().flush();
+        if (plan.config().isTaskExperiment()) {
+            TaskRunner.Outcome outcome = new TaskRunner(plan, outDirectory, resume, context.err()).run();
+            context.out().printf("run %s: task %s, SFT policy gold reward %.3f, gold cost %.3f, task build %.1f s -> %s%n",
+                    plan.config().name(), outcome.task(), outcome.goldReward(), outcome.goldCost(), outcome.taskBuildSeconds(),
+                    outDirectory);
+            context.out().flush();
+            return ExitCodes.OK;
+        }
         RunSummary summary = new LabelingRunner(plan, outDirectory, resume, context.environment(), context.err()).run();
         context.out().printf("run %s: %d arm(s), %d judgment(s) -> %s%n", plan.config().name(), summary.arms().size(),
                 summary.totalJudgments(), outDirectory);

@@ -135,7 +135,7 @@ class TestRunCommand {
         assertEquals(2, result.exitCode(), result.toString());
         assertTrue(result.err().contains(config + ", line 19, column 7, key 'arms[0].feedback.anotators': unknown key 'anotators'"),
                 result.err());
-        assertTrue(result.err().contains("known keys: annotators, keywords, length_bias"), result.err());
+        assertTrue(result.err().contains("known keys: annotators, dimension, keywords, length_bias"), result.err());
     }
 
     @Test

@@ -1,42 +1,33 @@
 package org.rlhf4j.algorithms.eval;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.rlhf4j.algorithms.tokenizer.TextSplitter;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Response length and lexical diversity.
  *
- * <p>Texts are split into <em>tokens</em> the way rlhf4j's word-level tokenizer splits them: lower-case words
- * and numbers, each punctuation mark ({@code . , ! ? '}) a token of its own, {@code <unk>}-style special
- * tokens kept whole. "Length" below always means this token count.
+ * <p>Texts are split into <em>tokens</em> by the word-level tokenizer's own rule
+ * ({@link TextSplitter}, lower-casing): words and numbers, each punctuation mark a token of its own,
+ * {@code <unk>}-style special tokens kept whole. "Length" below always means this token count.
  *
  * <p>{@code distinct-n} = (number of distinct n-grams) / (total number of n-grams), pooled over all
  * responses (n-grams never span two responses), as in Li et al. 2016; {@code 0} when there are no n-grams.
  */
 public final class Diversity
 {
-    private static final Pattern TOKEN = Pattern.compile("<[a-z_]+>|[a-z0-9]+|[^\\sa-z0-9]");
+    private static final TextSplitter SPLITTER = new TextSplitter(true);
 
     private Diversity() {}
 
     /** Splits a text into tokens (see the class comment). */
     public static List<String> tokens(String text)
     {
-        requireNonNull(text, "text is null");
-        List<String> tokens = new ArrayList<>();
-        Matcher matcher = TOKEN.matcher(text.toLowerCase(Locale.ROOT));
-        while (matcher.find()) {
-            tokens.add(matcher.group());
-        }
-        return tokens;
+        return SPLITTER.split(requireNonNull(text, "text is null"));
     }
 
     /** distinct-n over texts, split with {@link #tokens(String)}. */

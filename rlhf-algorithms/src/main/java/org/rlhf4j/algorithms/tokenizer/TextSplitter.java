@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
  * more letters or digits ({@code don't}, {@code well-made}, {@code 4k}); a number may contain
  * {@code .}, {@code ,} or {@code :} between digits ({@code 3.5}, {@code 1,000}, {@code 10:30}). Every
  * other non-space character is a token of its own ({@code ,}, {@code .}, {@code !}, {@code "},
- * {@code $}).
+ * {@code $}). A special token written as text ({@code <unk>}, {@code <eos>}: lower-case letters and
+ * {@code _} in angle brackets) stays one token, so decoded text re-encodes to the same ids.
  */
 public final class TextSplitter {
     private static final Pattern TOKEN =
-            Pattern.compile("\\p{N}+(?:[.,:]\\p{N}+)+|[\\p{L}\\p{N}]+(?:['\u2019\\-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]");
+            Pattern.compile("<[a-z_]+>|\\p{N}+(?:[.,:]\\p{N}+)+|[\\p{L}\\p{N}]+(?:['\u2019\\-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]");
     private static final String NO_SPACE_BEFORE = ".,!?;:)]}%\u2019\u2026";
     private static final String NO_SPACE_AFTER = "([{$#\u2018";
 

@@ -12,6 +12,7 @@ import org.rlhf4j.api.plugin.PluginKind;
 import org.rlhf4j.api.plugin.PluginRegistry;
 import org.rlhf4j.api.plugin.PluginType;
 import org.rlhf4j.api.plugin.UnknownTypeException;
+import org.rlhf4j.api.task.TaskFactory;
 
 /**
  * Reads and validates an experiment config completely, before any work starts: YAML syntax, overrides,
@@ -34,6 +35,7 @@ public final class ExperimentLoader {
         ConfigOverrides.apply(tree, overrides);
         ExperimentConfig config = ConfigBinder.bind(tree, ExperimentConfig.class);
         config.task().ifPresent(task -> bindTyped(tree, ConfigPath.ROOT.field("task"), PluginKind.TASK, task));
+        Optional<TaskFactory> task = config.task().map(typed -> registry.task(typed.type()));
         List<ArmPlan> arms = new ArrayList<>();
         for (int i = 0; i < config.arms().size(); i++) {
             ArmConfig arm = config.arms().get(i);
@@ -45,7 +47,7 @@ public final class ExperimentLoader {
                     .map(algorithm -> bindTyped(tree, at.field("algorithm"), PluginKind.ALGORITHM, algorithm));
             arms.add(new ArmPlan(arm, factory, feedbackConfig, algorithmConfig));
         }
-        return new ExperimentPlan(file, config, arms);
+        return new ExperimentPlan(file, config, task, arms);
     }
 
     private Object bindTyped(ConfigTree tree, ConfigPath path, PluginKind kind, TypedConfig typed) {

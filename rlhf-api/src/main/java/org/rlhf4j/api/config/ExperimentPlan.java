@@ -4,19 +4,29 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import org.rlhf4j.api.task.Task;
+import org.rlhf4j.api.task.TaskFactory;
 
 /**
  * A fully validated experiment: the config, where it came from, and every arm resolved.
  *
  * @param file the config file
  * @param config the bound config
+ * @param taskFactory the factory of {@code task.type}, when the config names a task
  * @param arms the arms, in config order
  */
-public record ExperimentPlan(Path file, ExperimentConfig config, List<ArmPlan> arms) {
+public record ExperimentPlan(Path file, ExperimentConfig config, Optional<TaskFactory> taskFactory, List<ArmPlan> arms) {
     public ExperimentPlan {
         requireNonNull(file, "file is null");
         requireNonNull(config, "config is null");
+        requireNonNull(taskFactory, "taskFactory is null");
         arms = List.copyOf(arms);
+    }
+
+    /** Creates the experiment's task, when the config names one. */
+    public Optional<Task> createTask() {
+        return taskFactory.map(TaskFactory::create);
     }
 
     /** The directory relative paths in the config resolve against. */
@@ -25,8 +35,9 @@ public record ExperimentPlan(Path file, ExperimentConfig config, List<ArmPlan> a
         return parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
-    /** The comparisons file, resolved against the config's directory. */
+    /** The comparisons file of a labelling experiment, resolved against the config's directory. */
     public Path comparisonsFile() {
-        return baseDirectory().resolve(config.data().comparisons()).normalize();
+        DataConfig data = config.data().orElseThrow(() -> new IllegalStateException("not a labelling experiment: no 'data'"));
+        return baseDirectory().resolve(data.comparisons()).normalize();
     }
 }

@@ -4,10 +4,10 @@ import com.google.inject.Binder;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import com.google.inject.multibindings.MapBinder;
-import com.google.inject.name.Names;
 import java.util.Map;
 import org.rlhf4j.api.algorithm.AlgorithmFactory;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
+import org.rlhf4j.api.task.TaskFactory;
 
 /**
  * Where a {@link RlhfModule} registers its types, each under its {@code type} name:
@@ -21,12 +21,10 @@ import org.rlhf4j.api.feedback.FeedbackSourceFactory;
 public final class PluginBinders {
     static final TypeLiteral<FeedbackSourceFactory<?>> FEEDBACK_FACTORY = new TypeLiteral<>() {};
     static final TypeLiteral<AlgorithmFactory<?>> ALGORITHM_FACTORY = new TypeLiteral<>() {};
-    static final String TASK_QUALIFIER = "rlhf4j.task";
 
     static final Key<Map<String, FeedbackSourceFactory<?>>> FEEDBACK_MAP = Key.get(new TypeLiteral<>() {});
     static final Key<Map<String, AlgorithmFactory<?>>> ALGORITHM_MAP = Key.get(new TypeLiteral<>() {});
-    static final Key<Map<String, PluginType>> TASK_MAP =
-            Key.get(new TypeLiteral<Map<String, PluginType>>() {}, Names.named(TASK_QUALIFIER));
+    static final Key<Map<String, TaskFactory>> TASK_MAP = Key.get(new TypeLiteral<>() {});
 
     private PluginBinders() {}
 
@@ -40,12 +38,8 @@ public final class PluginBinders {
         return MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), ALGORITHM_FACTORY);
     }
 
-    /**
-     * The registry of task types ({@link PluginKind#TASK}); a task registers an object describing itself
-     * (its factory, when the task SPI defines one).
-     */
-    public static MapBinder<String, PluginType> tasks(Binder binder) {
-        return MapBinder.newMapBinder(binder, TypeLiteral.get(String.class), TypeLiteral.get(PluginType.class),
-                Names.named(TASK_QUALIFIER));
+    /** The registry of task types ({@link PluginKind#TASK}): a {@link TaskFactory} per task name. */
+    public static MapBinder<String, TaskFactory> tasks(Binder binder) {
+        return MapBinder.newMapBinder(binder, String.class, TaskFactory.class);
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Function;
+import org.rlhf4j.api.task.Task;
 
 /**
  * What a factory may use when it builds an implementation from its config.
@@ -13,11 +14,24 @@ import java.util.function.Function;
  *     file's directory)
  * @param seed the experiment seed, for sources that sample
  * @param environment reads environment variables (API keys); replaceable in tests
+ * @param task the experiment's task, when the config names one (simulated annotators may label with its
+ *     gold scorer)
  */
-public record PluginContext(Path baseDirectory, long seed, Function<String, String> environment) {
+public record PluginContext(Path baseDirectory, long seed, Function<String, String> environment, Optional<Task> task) {
     public PluginContext {
         requireNonNull(baseDirectory, "baseDirectory is null");
         requireNonNull(environment, "environment is null");
+        requireNonNull(task, "task is null");
+    }
+
+    /** A context without a task. */
+    public PluginContext(Path baseDirectory, long seed, Function<String, String> environment) {
+        this(baseDirectory, seed, environment, Optional.empty());
+    }
+
+    /** This context with the experiment's task. */
+    public PluginContext withTask(Task task) {
+        return new PluginContext(baseDirectory, seed, environment, Optional.of(requireNonNull(task, "task is null")));
     }
 
     /** A context reading the real environment. */

@@ -16,6 +16,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.rlhf4j.api.algorithm.AlgorithmFactory;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
+import org.rlhf4j.api.task.TaskFactory;
 
 /** Every registered type, by kind and name. Built by {@link PluginLoader}; immutable. */
 public final class PluginRegistry {
@@ -26,7 +27,7 @@ public final class PluginRegistry {
     public PluginRegistry(
             Map<String, ? extends FeedbackSourceFactory<?>> feedbackSources,
             Map<String, ? extends AlgorithmFactory<?>> algorithms,
-            Map<String, ? extends PluginType> tasks,
+            Map<String, ? extends TaskFactory> tasks,
             List<String> modules,
             Set<ClassLoader> pluginLoaders) {
         types.put(PluginKind.FEEDBACK, Collections.unmodifiableSortedMap(new TreeMap<>(feedbackSources)));
@@ -58,6 +59,11 @@ public final class PluginRegistry {
     /** The algorithm factory registered under {@code name}. */
     public AlgorithmFactory<?> algorithm(String name) {
         return (AlgorithmFactory<?>) type(PluginKind.ALGORITHM, name);
+    }
+
+    /** The task factory registered under {@code name}. */
+    public TaskFactory task(String name) {
+        return (TaskFactory) type(PluginKind.TASK, name);
     }
 
     /** The class names of the loaded {@link RlhfModule}s. */

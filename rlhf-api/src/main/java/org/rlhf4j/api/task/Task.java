@@ -11,11 +11,13 @@ import java.util.List;
  * words separated by spaces with the punctuation {@code . , ! ?} attached to the word before).
  *
  * <p>Only the methods without a default are required. Implementations are created by a
- * {@link TaskFactory} and looked up by name through {@link TaskRegistry}.
+ * {@link TaskFactory}, registered by name with
+ * {@link org.rlhf4j.api.plugin.PluginBinders#tasks} and looked up with
+ * {@link org.rlhf4j.api.plugin.PluginRegistry#task(String)}.
  */
 public interface Task
 {
-    /** The task's unique name, as written in experiment configs ({@code task: reviews}). */
+    /** The task's unique name, as written in experiment configs ({@code task: {type: reviews}}). */
     String name();
 
     /** A one-line, human-readable description, shown by the CLI. */

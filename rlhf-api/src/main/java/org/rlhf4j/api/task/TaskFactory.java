@@ -1,27 +1,22 @@
 package org.rlhf4j.api.task;
 
+import org.rlhf4j.api.plugin.PluginType;
+
 /**
- * Creates a {@link Task}; the unit of task discovery.
+ * Creates a {@link Task}; the unit of task discovery, registered by name like every other plugin type.
  *
- * <p>Implementations need a public no-argument constructor and a line with their class name in
- * {@code META-INF/services/org.rlhf4j.api.task.TaskFactory}, so that {@link java.util.ServiceLoader} (and
- * therefore {@link TaskRegistry#load()}) finds them. Creating a factory must be cheap; expensive work
- * (loading word lists, building lexicons) belongs in {@link #create()}.
+ * <p>A {@link org.rlhf4j.api.plugin.RlhfModule} registers the factory under the task's name, the name an
+ * experiment config writes as {@code task: {type: NAME}}:
+ *
+ * <pre>{@code
+ * PluginBinders.tasks(binder).addBinding("reviews").to(ReviewsTaskFactory.class);
+ * }</pre>
+ *
+ * Creating a factory must be cheap; expensive work (loading word lists, building lexicons) belongs in
+ * {@link #create()}. {@link #configClass()} binds the keys written next to {@code type:} (none by
+ * default).
  */
-public interface TaskFactory
-{
-    /**
-     * The name of the task this factory creates: lower-case letters, digits, {@code -} and {@code _},
-     * unique across the class path.
-     */
-    String name();
-
-    /** A one-line, human-readable description, shown by the CLI. */
-    default String description()
-    {
-        return "";
-    }
-
+public interface TaskFactory extends PluginType {
     /** Creates the task. Each call may return a new instance or a shared, immutable one. */
     Task create();
 }

@@ -8,8 +8,10 @@
  * annotators, discriminators, AI judges) only see noisy or biased views of it, and evaluation uses it to
  * measure what was really learned.
  *
- * <p>Tasks are plugins. To add one, implement {@link org.rlhf4j.api.task.TaskFactory}, list the
- * implementation class in {@code META-INF/services/org.rlhf4j.api.task.TaskFactory} of your jar, and put the
- * jar on the class path; {@link org.rlhf4j.api.task.TaskRegistry#load()} then finds it by its name.
+ * <p>Tasks are plugins, found like feedback sources. To add one, implement
+ * {@link org.rlhf4j.api.task.TaskFactory}, register it in your {@link org.rlhf4j.api.plugin.RlhfModule}
+ * with {@code PluginBinders.tasks(binder).addBinding("my-task").to(MyTaskFactory.class)}, list the module in
+ * {@code META-INF/services/org.rlhf4j.api.plugin.RlhfModule} of your jar, and put the jar on the class path
+ * (or in a {@code --plugins} directory).
  */
 package org.rlhf4j.api.task;

@@ -37,8 +37,9 @@ class TestExperimentConfig {
                 arms: [{name: a, feedback: {type: t}}]
                 """);
         ArmConfig arm = new ArmConfig("a", new TypedConfig("t", NODES.objectNode()), Optional.empty());
-        assertEquals(new ExperimentConfig("n", 42L, Optional.empty(), "runs", new DataConfig("c.jsonl"), 16, List.of(arm)),
-                config);
+        assertEquals(new ExperimentConfig("n", 42L, Optional.empty(), "runs", Optional.of(new DataConfig("c.jsonl")), 16,
+                List.of(arm), PolicyConfig.defaults(), SftConfig.defaults(), EvaluationConfig.defaults()), config);
+        assertEquals(false, config.isTaskExperiment());
     }
 
     @Test
@@ -58,13 +59,62 @@ class TestExperimentConfig {
         ObjectNode taskSettings = NODES.objectNode().put("size", 3);
         ObjectNode feedbackSettings = NODES.objectNode().put("x", 1);
         ExperimentConfig expected = new ExperimentConfig("full", 9L, Optional.of(new TypedConfig("reviews", taskSettings)),
-                "elsewhere", new DataConfig("pairs.jsonl"), 5,
-                List.of(new ArmConfig("one", new TypedConfig("f", feedbackSettings), Optional.of(new TypedConfig("g", NODES.objectNode())))));
+                "elsewhere", Optional.of(new DataConfig("pairs.jsonl")), 5,
+                List.of(new ArmConfig("one", new TypedConfig("f", feedbackSettings), Optional.of(new TypedConfig("g", NODES.objectNode())))),
+                PolicyConfig.defaults(), SftConfig.defaults(), EvaluationConfig.defaults());
         assertEquals(expected, bind(yaml));
         // every key of every core config class appears in the full mapping
-        assertEquals(keys(ExperimentConfig.class), Set.of("name", "seed", "task", "output", "data", "batch_size", "arms"));
+        assertEquals(keys(ExperimentConfig.class), Set.of("name", "seed", "task", "output", "data", "batch_size", "arms",
+                "policy", "sft", "evaluation"));
         assertEquals(keys(ArmConfig.class), Set.of("name", "feedback", "algorithm"));
         assertEquals(keys(DataConfig.class), Set.of("comparisons"));
+    }
+
+    @Test
+    void taskExperimentDefaults() throws IOException {
+        ExperimentConfig config = bind("""
+                name: t
+                task: {type: reviews}
+                """);
+        assertEquals(true, config.isTaskExperiment());
+        assertEquals(List.of(), config.arms());
+        assertEquals(new PolicyConfig(128, 2, 4, 48, 2048), config.policy());
+        assertEquals(new SftConfig(20_000, 600, 32, 2e-3, 30, 0.1, 0.01, 1.0, 10, 100, 2), config.sft());
+        assertEquals(new EvaluationConfig(0, 4, 40, 1.0, 0, 1.0), config.evaluation());
+    }
+
+    @Test
+    void taskExperimentFullMapping() throws IOException {
+        ExperimentConfig config = bind("""
+                name: t
+                task: {type: reviews}
+                policy: {d_model: 64, n_layers: 1, n_heads: 2, max_seq_len: 32, max_vocab: 500}
+                sft: {corpus_size: 100, steps: 7, batch_size: 4, lr: 0.01, warmup: 2, min_lr_ratio: 0.5, weight_decay: 0,
+                      max_grad_norm: 0, log_every: 3, checkpoint_every: 5, keep_checkpoints: 0}
+                evaluation: {prompts: 3, samples_per_prompt: 2, max_new_tokens: 9, temperature: 0.5, top_k: 5, top_p: 0.9}
+                """);
+        assertEquals(new PolicyConfig(64, 1, 2, 32, 500), config.policy());
+        assertEquals(new SftConfig(100, 7, 4, 0.01, 2, 0.5, 0.0, 0.0, 3, 5, 0), config.sft());
+        assertEquals(new EvaluationConfig(3, 2, 9, 0.5, 5, 0.9), config.evaluation());
+        assertEquals(keys(PolicyConfig.class), Set.of("d_model", "n_layers", "n_heads", "max_seq_len", "max_vocab"));
+        assertEquals(keys(SftConfig.class), Set.of("corpus_size", "steps", "batch_size", "lr", "warmup", "min_lr_ratio",
+                "weight_decay", "max_grad_norm", "log_every", "checkpoint_every", "keep_checkpoints"));
+        assertEquals(keys(EvaluationConfig.class), Set.of("prompts", "samples_per_prompt", "max_new_tokens", "temperature",
+                "top_k", "top_p"));
+    }
+
+    @Test
+    void experimentKindInvariants() {
+        assertEquals("missing 'task' ({type: reviews}: a task experiment) or 'data' and 'arms' (a labelling experiment)",
+                assertConfigError("name: n\n"));
+        assertEquals("'arms' need 'data' (comparisons to label): RL arms of a task experiment are not available yet",
+                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}}]\n"));
+        assertEquals("'policy', 'sft' and 'evaluation' belong to a task experiment ('task' without 'data')",
+                assertConfigError("name: n\ndata: {comparisons: c.jsonl}\narms: [{name: a, feedback: {type: t}}]\nsft: {steps: 3}\n"));
+        assertEquals("d_model (130) must be divisible by n_heads (4)",
+                assertConfigError("name: n\ntask: {type: reviews}\npolicy: {d_model: 130}\n"));
+        assertEquals("warmup must be in [0, steps=5], got 6",
+                assertConfigError("name: n\ntask: {type: reviews}\nsft: {steps: 5, warmup: 6}\n"));
     }
 
     private static Set<String> keys(Class<? extends Record> type) {

@@ -76,7 +76,7 @@ class TestExperimentLoader {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(write("sede: 3\n" + VALID), List.of()));
         assertEquals("line 1, column 1", e.origin());
         assertEquals("sede", e.keyPath());
-        assertTrue(e.problem().startsWith("unknown key 'sede'; known keys: arms, batch_size, data, name, output, seed, task"),
+        assertTrue(e.problem().startsWith("unknown key 'sede'; known keys: arms, batch_size, data, evaluation, name, output, policy, seed, sft, task"),
                 e.problem());
     }
 
@@ -190,5 +190,32 @@ class TestExperimentLoader {
 
         assertThrows(ConfigException.class, () -> loader.load(file, List.of("no-equals-sign")));
         assertThrows(ConfigException.class, () -> loader.load(file, List.of("arms[x=1")));
+    }
+
+    @Test
+    void taskExperimentResolvesItsTask() throws IOException {
+        ExperimentPlan plan = loader.load(write("name: t\ntask: {type: echo}\nsft: {steps: 5}\n"), List.of("sft.batch_size=2"));
+        assertTrue(plan.config().isTaskExperiment());
+        assertEquals(2, plan.config().sft().batchSize());
+        assertEquals("echo", plan.createTask().orElseThrow().name());
+        assertEquals(List.of(), plan.arms());
+    }
+
+    @Test
+    void unknownTaskTypeListsTheKnownOnes() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load(write("name: t\nseed: 1\ntask: {type: nope}\n"), List.of()));
+        assertEquals("line 3, column 8", e.origin());
+        assertEquals("task.type", e.keyPath());
+        assertEquals("unknown task type 'nope'; known task types: echo (a plugin jar adds more: see --plugins)", e.problem());
+    }
+
+    @Test
+    void unknownKeyInATaskExperimentSectionNamesItsLine() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load(write("name: t\ntask: {type: echo}\nsft:\n  steps: 5\n  stpes: 6\n"), List.of()));
+        assertEquals("line 5, column 3", e.origin());
+        assertEquals("sft.stpes", e.keyPath());
+        assertTrue(e.problem().startsWith("unknown key 'stpes'; known keys: batch_size, checkpoint_every, corpus_size"), e.problem());
     }
 }

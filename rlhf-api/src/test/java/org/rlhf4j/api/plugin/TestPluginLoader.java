@@ -22,10 +22,10 @@ class TestPluginLoader {
         PluginRegistry registry = PluginLoader.load(List.of());
         assertEquals(List.of("test-judge"), registry.names(PluginKind.FEEDBACK));
         assertEquals(List.of("test-algo"), registry.names(PluginKind.ALGORITHM));
-        assertEquals(List.of("test-task"), registry.names(PluginKind.TASK));
+        assertEquals(List.of("echo"), registry.names(PluginKind.TASK));
         assertEquals("prefers response A", registry.feedbackSource("test-judge").description());
         assertInstanceOf(TestPlugins.AlgoFactory.class, registry.algorithm("test-algo"));
-        assertEquals("a test task", registry.type(PluginKind.TASK, "test-task").description());
+        assertEquals("repeat the last word of the prompt", registry.type(PluginKind.TASK, "echo").description());
         assertEquals(List.of(TestPlugins.TestModule.class.getName()), registry.modules());
     }
 

@@ -71,13 +71,13 @@ public final class TestPlugins {
         }
     }
 
-    /** Registers {@code test-judge}, {@code test-algo} and the task {@code test-task}. */
+    /** Registers {@code test-judge}, {@code test-algo} and the task {@code echo}. */
     public static final class TestModule implements RlhfModule {
         @Override
         public void configure(com.google.inject.Binder binder) {
             PluginBinders.feedbackSources(binder).addBinding("test-judge").to(JudgeFactory.class);
             PluginBinders.algorithms(binder).addBinding("test-algo").to(AlgoFactory.class);
-            PluginBinders.tasks(binder).addBinding("test-task").toInstance(() -> "a test task");
+            PluginBinders.tasks(binder).addBinding("echo").to(org.rlhf4j.api.task.EchoTaskFactory.class);
         }
     }
 

@@ -5,20 +5,14 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A tiny third-party task, registered only through test resources
- * ({@code META-INF/services/org.rlhf4j.api.task.TaskFactory}): proof that a user can add a task without
- * touching rlhf4j. The intent is "repeat the prompt's last word"; the cost flags the word "boo".
+ * A tiny third-party task, registered only by a test module ({@code TestPlugins.TestModule}, listed in the
+ * test resources' {@code META-INF/services/org.rlhf4j.api.plugin.RlhfModule}): proof that a user can add a
+ * task without touching rlhf4j. The intent is "repeat the prompt's last word"; the cost flags the word "boo".
  */
 public final class EchoTaskFactory
         implements TaskFactory
 {
     private static final List<String> WORDS = List.of("red", "green", "blue", "cat", "dog", "sun", "moon", "tree");
-
-    @Override
-    public String name()
-    {
-        return "echo";
-    }
 
     @Override
     public String description()

@@ -6,9 +6,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How review texts are split into tokens and joined back, matching rlhf4j's word-level tokenizer:
- * lower-case words and numbers, and the punctuation marks {@code . , ! ? '} as tokens of their own.
- * A special token such as {@code <unk>} stays one token; any other character is a token by itself.
+ * How review texts are split into tokens and joined back: lower-case words and numbers, and the
+ * punctuation marks {@code . , ! ?} as tokens of their own. A special token such as {@code <unk>} stays one
+ * token; any other character is a token by itself.
+ *
+ * <p>This module cannot depend on rlhf4j's word-level tokenizer (rlhf-algorithms), so the rule is written
+ * here again. On review texts (no apostrophes, hyphens or decimal numbers) it gives exactly the
+ * tokenizer's tokens: rlhf-algorithms' {@code TestSplittingAgreesWithTasks} checks it on 5,000 corpus
+ * reviews, every prompt and 200 demonstrations. The tokenizer differs on {@code isn't}, {@code well-made}
+ * and {@code 3.5}, which it keeps whole.
  */
 public final class ReviewText
 {

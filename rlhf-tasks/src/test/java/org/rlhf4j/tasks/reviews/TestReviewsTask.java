@@ -7,7 +7,9 @@ import org.rlhf4j.api.task.Demonstration;
 import org.rlhf4j.api.task.GoldScore;
 import org.rlhf4j.api.task.Split;
 import org.rlhf4j.api.task.Task;
-import org.rlhf4j.api.task.TaskRegistry;
+import org.rlhf4j.api.plugin.PluginKind;
+import org.rlhf4j.api.plugin.PluginLoader;
+import org.rlhf4j.api.plugin.PluginRegistry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +51,9 @@ class TestReviewsTask
     @Test
     void isDiscoveredByName()
     {
-        Task reviewsTask = TaskRegistry.load().create("reviews");
+        PluginRegistry registry = PluginLoader.load(getClass().getClassLoader());
+        assertEquals(List.of("reviews"), registry.names(PluginKind.TASK));
+        Task reviewsTask = registry.task("reviews").create();
         assertEquals("reviews", reviewsTask.name());
         assertTrue(reviewsTask.goldScorer().hasCost());
     }

@@ -51,7 +51,8 @@ public final class LabelingRunner {
 
     /** Runs every arm and returns the summary also written to {@code summary.json}. */
     public RunSummary run() {
-        PluginContext pluginContext = new PluginContext(plan.baseDirectory(), plan.config().seed(), environment);
+        PluginContext pluginContext = new PluginContext(plan.baseDirectory(), plan.config().seed(), environment,
+                plan.createTask());
         Map<ArmPlan, FeedbackSource> sources = new LinkedHashMap<>();
         try {
             for (ArmPlan arm : plan.arms()) {

@@ -3,25 +3,56 @@ package org.rlhf4j.feedback.human.simulated;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.rlhf4j.api.feedback.GoldScorer;
+import java.util.Optional;
+import org.rlhf4j.api.task.GoldScorer;
+import org.rlhf4j.api.task.Task;
 
-/** The built-in gold scorers simulated annotators can use until a task supplies its own. */
+/**
+ * The gold scorers simulated annotators label with: the experiment task's own gold scorer, or a simple
+ * built-in one (for comparisons without a task).
+ */
 public final class GoldScorers {
-    /** The built-in scorers. */
+    /** Which gold scorer. */
     public enum Kind {
+        /** The experiment task's gold scorer, on the {@link Dimension} chosen (needs a {@code task}). */
+        TASK,
         /** The number of words of the response. */
         LENGTH,
         /** The summed weights of the listed words occurring in the response. */
         KEYWORDS
     }
 
+    /** Which of the task's gold scores annotators compare. */
+    public enum Dimension {
+        /** The gold reward: the more helpful response is better. */
+        REWARD,
+        /** The gold cost: the less harmful response is better (annotators compare {@code -cost}). */
+        COST
+    }
+
     private GoldScorers() {}
 
-    /** The scorer of {@code kind}; {@code keywords} is used by {@link Kind#KEYWORDS}. */
-    public static GoldScorer of(Kind kind, Map<String, Double> keywords) {
+    /**
+     * The scorer of {@code kind}; {@code keywords} is used by {@link Kind#KEYWORDS}, {@code task} and
+     * {@code dimension} by {@link Kind#TASK}.
+     *
+     * @throws IllegalArgumentException if {@code kind} is {@link Kind#TASK} and there is no task
+     */
+    public static GoldScorer of(Kind kind, Map<String, Double> keywords, Optional<Task> task, Dimension dimension) {
         return switch (kind) {
+            case TASK -> task(task.orElseThrow(() -> new IllegalArgumentException(
+                    "scorer 'task' needs the experiment's 'task' ({type: reviews, ...} at the top of the config)")), dimension);
             case LENGTH -> (prompt, response) -> words(response);
             case KEYWORDS -> keywords(keywords);
+        };
+    }
+
+    /** The task's gold scorer as annotators see it: its reward, or its negated cost. */
+    public static GoldScorer task(Task task, Dimension dimension) {
+        GoldScorer gold = task.goldScorer();
+        return switch (dimension) {
+            case REWARD -> gold::reward;
+            case COST -> (prompt, response) -> -gold.cost(prompt, response);
         };
     }
 

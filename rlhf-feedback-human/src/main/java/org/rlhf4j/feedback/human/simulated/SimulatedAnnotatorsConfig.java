@@ -8,7 +8,8 @@ import java.util.Map;
  * Bradley-Terry labels, {@code P(A) = sigmoid((g(A) - g(B)) / temperature + position_bias
  * + length_bias * (words(A) - words(B)))}.
  *
- * @param scorer the gold scorer: {@code length} (words in the response) or {@code keywords} (default)
+ * @param scorer the gold scorer: {@code task} (the experiment task's gold scorer), {@code length} (words in the
+ *     response) or {@code keywords} (default)
  * @param keywords for {@code keywords}: weight per word (case-insensitive), summed over occurrences
  * @param annotators the panel size when no {@code panel} is given (default 3)
  * @param temperature default temperature of each annotator (default 1.0)
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param panel explicit annotators, overriding {@code annotators}; missing fields take the defaults above
  * @param tieMargin a label is a tie when |P(A) - 0.5| < tie_margin (default 0.0: no ties)
  * @param seed mixed into each batch's seed (default 0)
+ * @param dimension for {@code task}: {@code reward} (default) or {@code cost} (the less harmful response wins)
  */
 public record SimulatedAnnotatorsConfig(
         GoldScorers.Kind scorer,
@@ -27,7 +29,8 @@ public record SimulatedAnnotatorsConfig(
         Double lengthBias,
         List<AnnotatorConfig> panel,
         Double tieMargin,
-        Long seed) {
+        Long seed,
+        GoldScorers.Dimension dimension) {
     public SimulatedAnnotatorsConfig {
         scorer = scorer == null ? GoldScorers.Kind.KEYWORDS : scorer;
         keywords = keywords == null ? Map.of() : Map.copyOf(keywords);
@@ -53,6 +56,11 @@ public record SimulatedAnnotatorsConfig(
             throw new IllegalArgumentException("tie_margin must be in [0, 0.5], got " + tieMargin);
         }
         seed = seed == null ? 0L : seed;
+        dimension = dimension == null ? GoldScorers.Dimension.REWARD : dimension;
+        if (dimension != GoldScorers.Dimension.REWARD && scorer != GoldScorers.Kind.TASK) {
+            throw new IllegalArgumentException("dimension '" + dimension.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' needs scorer 'task'");
+        }
     }
 
     /** The panel, with defaults filled in. */

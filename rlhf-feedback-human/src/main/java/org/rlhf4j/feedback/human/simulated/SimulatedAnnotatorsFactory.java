@@ -20,7 +20,7 @@ public final class SimulatedAnnotatorsFactory implements FeedbackSourceFactory<S
 
     @Override
     public FeedbackSource create(String type, SimulatedAnnotatorsConfig config, PluginContext context) {
-        return new SimulatedAnnotatorsSource(type, GoldScorers.of(config.scorer(), config.keywords()),
+        return new SimulatedAnnotatorsSource(type, GoldScorers.of(config.scorer(), config.keywords(), context.task(), config.dimension()),
                 config.annotatorPanel(), config.tieMargin(), config.seed() ^ context.seed());
     }
 }

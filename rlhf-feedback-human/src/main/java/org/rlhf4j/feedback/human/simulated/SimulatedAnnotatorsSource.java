@@ -10,7 +10,7 @@ import org.rlhf4j.api.feedback.Choice;
 import org.rlhf4j.api.feedback.Comparison;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackSource;
-import org.rlhf4j.api.feedback.GoldScorer;
+import org.rlhf4j.api.task.GoldScorer;
 import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.feedback.Provenance;
 
@@ -45,8 +45,8 @@ public final class SimulatedAnnotatorsSource implements FeedbackSource {
         List<Preference> preferences = new ArrayList<>(comparisons.size());
         for (Comparison comparison : comparisons) {
             SimulatedAnnotator annotator = panel.get(random.nextInt(panel.size()));
-            double goldA = scorer.score(comparison.prompt(), comparison.responseA());
-            double goldB = scorer.score(comparison.prompt(), comparison.responseB());
+            double goldA = scorer.reward(comparison.prompt(), comparison.responseA());
+            double goldB = scorer.reward(comparison.prompt(), comparison.responseB());
             double p = annotator.probabilityA(goldA, goldB,
                     GoldScorers.words(comparison.responseA()), GoldScorers.words(comparison.responseB()));
             double draw = random.nextDouble();

@@ -13,7 +13,12 @@ import org.rlhf4j.api.feedback.Choice;
 import org.rlhf4j.api.feedback.Comparison;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackSource;
-import org.rlhf4j.api.feedback.GoldScorer;
+import org.rlhf4j.api.task.GoldScorer;
+import org.rlhf4j.api.task.Split;
+import org.rlhf4j.api.task.Task;
+import org.rlhf4j.api.plugin.PluginContext;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.rlhf4j.api.feedback.Preference;
 
 class TestSimulatedAnnotators {
@@ -86,7 +91,7 @@ class TestSimulatedAnnotators {
     @Test
     void theSameSeedGivesTheSameLabelsAndAnnotatorsAreDrawnFromThePanel() {
         SimulatedAnnotatorsConfig config = new SimulatedAnnotatorsConfig(null, Map.of("great", 1.0), 4, 1.0,
-                null, null, null, null, 7L);
+                null, null, null, null, 7L, null);
         FeedbackSource source = new SimulatedAnnotatorsFactory().create("simulated-annotators", config,
                 org.rlhf4j.api.plugin.PluginContext.of(java.nio.file.Path.of("."), 42));
         List<Comparison> comparisons = repeat(new Comparison("p", "great", "great"), 200);
@@ -103,7 +108,7 @@ class TestSimulatedAnnotators {
     void recordedDefaultsAndFullMapping() throws Exception {
         SimulatedAnnotatorsConfig defaults = ConfigBinder.MAPPER.readValue("{\"keywords\": {\"great\": 1}}", SimulatedAnnotatorsConfig.class);
         assertEquals(new SimulatedAnnotatorsConfig(GoldScorers.Kind.KEYWORDS, Map.of("great", 1.0), 3, 1.0, 0.0, 0.0,
-                List.of(), 0.0, 0L), defaults);
+                List.of(), 0.0, 0L, GoldScorers.Dimension.REWARD), defaults);
         assertEquals(List.of(new SimulatedAnnotator("annotator-0", 1.0, 0.0, 0.0), new SimulatedAnnotator("annotator-1", 1.0, 0.0, 0.0),
                 new SimulatedAnnotator("annotator-2", 1.0, 0.0, 0.0)), defaults.annotatorPanel());
 
@@ -112,27 +117,97 @@ class TestSimulatedAnnotators {
                  "length_bias": 0.1, "panel": [{"id": "alice", "temperature": 2.0}, {"position_bias": -1.0, "length_bias": 0.3}],
                  "tie_margin": 0.1, "seed": 9}""", SimulatedAnnotatorsConfig.class);
         assertEquals(new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, Map.of(), 5, 0.5, 0.2, 0.1,
-                List.of(new AnnotatorConfig("alice", 2.0, null, null), new AnnotatorConfig(null, null, -1.0, 0.3)), 0.1, 9L), full);
+                List.of(new AnnotatorConfig("alice", 2.0, null, null), new AnnotatorConfig(null, null, -1.0, 0.3)), 0.1, 9L, GoldScorers.Dimension.REWARD), full);
         assertEquals(List.of(new SimulatedAnnotator("alice", 2.0, 0.2, 0.1), new SimulatedAnnotator("annotator-1", 0.5, -1.0, 0.3)),
                 full.annotatorPanel());
     }
 
     @Test
     void invalidSettingsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new SimulatedAnnotatorsConfig(null, null, null, null, null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new SimulatedAnnotatorsConfig(null, null, null, null, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, 0, null, null, null, null, null, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, 0, null, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, -1.0, null, null, null, null, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, -1.0, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, Double.NaN, null, null, null, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, Double.NaN, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, null, null, null, 0.7, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, null, null, null, 0.7, null, null));
     }
 
     @Test
     void builtInScorers() {
-        assertEquals(4.0, GoldScorers.of(GoldScorers.Kind.LENGTH, Map.of()).score("p", "It's a fine day!"));
-        assertEquals(1.0, KEYWORDS.score("p", "GREAT, great... but Broken."));
+        assertEquals(4.0, GoldScorers.of(GoldScorers.Kind.LENGTH, Map.of(), Optional.empty(), GoldScorers.Dimension.REWARD).reward("p", "It's a fine day!"));
+        assertEquals(1.0, KEYWORDS.reward("p", "GREAT, great... but Broken."));
+    }
+
+    /** A task whose gold reward counts "good" and whose cost counts "bad". */
+    private static final class CountingTask implements Task {
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public List<String> corpus(long seed, int size) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> prompts(Split split) {
+            return List.of("p");
+        }
+
+        @Override
+        public GoldScorer goldScorer() {
+            return new GoldScorer() {
+                @Override
+                public double reward(String prompt, String response) {
+                    return count(response, "good");
+                }
+
+                @Override
+                public double cost(String prompt, String response) {
+                    return count(response, "bad");
+                }
+            };
+        }
+
+        private static double count(String text, String word) {
+            return java.util.Arrays.stream(text.split(" ")).filter(word::equals).count();
+        }
+    }
+
+    private static FeedbackSource taskSource(String dimension) throws Exception {
+        SimulatedAnnotatorsConfig config = ConfigBinder.MAPPER.readValue(
+                "{\"scorer\": \"task\", \"dimension\": \"" + dimension + "\", \"temperature\": 0}",
+                SimulatedAnnotatorsConfig.class);
+        return new SimulatedAnnotatorsFactory().create("simulated-annotators", config,
+                PluginContext.of(Path.of("."), 1).withTask(new CountingTask()));
+    }
+
+    @Test
+    void scorerTaskLabelsWithTheTasksGoldRewardOrCost() throws Exception {
+        List<Comparison> comparisons = List.of(
+                new Comparison("p", "good good bad", "good"),
+                new Comparison("p", "bad", "good bad bad"),
+                new Comparison("p", "fine", "good"));
+        FeedbackContext context = new FeedbackContext("arm", 0, 3);
+        // reward: 2 vs 1, 0 vs 1, 0 vs 1
+        assertEquals(List.of(Choice.A, Choice.B, Choice.B),
+                taskSource("reward").compare(comparisons, context).stream().map(Preference::better).toList());
+        // cost: the less harmful wins: 1 vs 0, 1 vs 2, 0 vs 0 (a tie in gold: P(A) = 0.5, either label)
+        List<Choice> byCost = taskSource("cost").compare(comparisons, context).stream().map(Preference::better).toList();
+        assertEquals(List.of(Choice.B, Choice.A), byCost.subList(0, 2));
+    }
+
+    @Test
+    void scorerTaskNeedsATask() throws Exception {
+        SimulatedAnnotatorsConfig config = ConfigBinder.MAPPER.readValue("{\"scorer\": \"task\"}", SimulatedAnnotatorsConfig.class);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SimulatedAnnotatorsFactory()
+                .create("simulated-annotators", config, PluginContext.of(Path.of("."), 1)));
+        assertEquals("scorer 'task' needs the experiment's 'task' ({type: reviews, ...} at the top of the config)", e.getMessage());
+        assertThrows(Exception.class, () -> ConfigBinder.MAPPER.readValue(
+                "{\"scorer\": \"length\", \"dimension\": \"cost\"}", SimulatedAnnotatorsConfig.class));
     }
 }
