@@ -1,11 +1,9 @@
 package org.rlhf4j.algorithms.eval;
 
-final class Checks
-{
+final class Checks {
     private Checks() {}
 
-    static void paired(int left, int right)
-    {
+    static void paired(int left, int right) {
         if (left != right) {
             throw new IllegalArgumentException("paired arrays differ in length: " + left + " vs " + right);
         }

@@ -10,8 +10,7 @@ import static java.util.Objects.requireNonNull;
  * Correlation of a model's scores with gold scores. Both return {@code NaN} when either input is constant
  * (the correlation is undefined).
  */
-public final class Correlation
-{
+public final class Correlation {
     private Correlation() {}
 
     /**
@@ -19,8 +18,7 @@ public final class Correlation
      *
      * @throws IllegalArgumentException if the arrays are empty or of different lengths
      */
-    public static double pearson(double[] x, double[] y)
-    {
+    public static double pearson(double[] x, double[] y) {
         requireNonNull(x, "x is null");
         requireNonNull(y, "y is null");
         Checks.paired(x.length, y.length);
@@ -43,8 +41,7 @@ public final class Correlation
     }
 
     /** Spearman's rank correlation: Pearson's correlation of the {@link #ranks(double[]) ranks} (ties averaged). */
-    public static double spearman(double[] x, double[] y)
-    {
+    public static double spearman(double[] x, double[] y) {
         requireNonNull(x, "x is null");
         requireNonNull(y, "y is null");
         Checks.paired(x.length, y.length);
@@ -52,8 +49,7 @@ public final class Correlation
     }
 
     /** Ranks from 1 (smallest) to n; tied values share the mean of their ranks ({1, 3, 3} gives {1, 2.5, 2.5}). */
-    public static double[] ranks(double[] values)
-    {
+    public static double[] ranks(double[] values) {
         requireNonNull(values, "values is null");
         Integer[] order = IntStream.range(0, values.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));

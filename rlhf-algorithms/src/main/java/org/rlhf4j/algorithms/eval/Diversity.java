@@ -18,28 +18,24 @@ import static java.util.Objects.requireNonNull;
  * <p>{@code distinct-n} = (number of distinct n-grams) / (total number of n-grams), pooled over all
  * responses (n-grams never span two responses), as in Li et al. 2016; {@code 0} when there are no n-grams.
  */
-public final class Diversity
-{
+public final class Diversity {
     private static final TextSplitter SPLITTER = new TextSplitter(true);
 
     private Diversity() {}
 
     /** Splits a text into tokens (see the class comment). */
-    public static List<String> tokens(String text)
-    {
+    public static List<String> tokens(String text) {
         return SPLITTER.split(requireNonNull(text, "text is null"));
     }
 
     /** distinct-n over texts, split with {@link #tokens(String)}. */
-    public static double distinctN(Collection<String> texts, int n)
-    {
+    public static double distinctN(Collection<String> texts, int n) {
         requireNonNull(texts, "texts is null");
         return distinctNOfTokens(texts.stream().map(Diversity::tokens).toList(), n);
     }
 
     /** distinct-n over already tokenised responses. */
-    public static double distinctNOfTokens(Collection<? extends List<String>> responses, int n)
-    {
+    public static double distinctNOfTokens(Collection<? extends List<String>> responses, int n) {
         requireNonNull(responses, "responses is null");
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1: " + n);
@@ -56,8 +52,7 @@ public final class Diversity
     }
 
     /** The mean number of tokens per text; {@code 0} for no texts. */
-    public static double meanLength(Collection<String> texts)
-    {
+    public static double meanLength(Collection<String> texts) {
         requireNonNull(texts, "texts is null");
         return texts.stream().mapToInt(text -> tokens(text).size()).average().orElse(0.0);
     }

@@ -31,8 +31,7 @@ public record EvaluationReport(
         double winRateVsSft,
         double responseTokens,
         double distinct1,
-        double distinct2)
-{
+        double distinct2) {
     /**
      * Evaluates a policy's responses.
      *
@@ -50,8 +49,7 @@ public record EvaluationReport(
             List<String> responses,
             List<String> sftResponses,
             double[][] policyLogprobs,
-            double[][] referenceLogprobs)
-    {
+            double[][] referenceLogprobs) {
         requireNonNull(gold, "gold is null");
         requireNonNull(prompts, "prompts is null");
         requireNonNull(responses, "responses is null");
@@ -86,8 +84,7 @@ public record EvaluationReport(
     }
 
     /** The report as metric names and values, for {@code metrics.jsonl}. */
-    public Map<String, Double> metrics()
-    {
+    public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("eval/gold_reward", goldReward);
         metrics.put("eval/gold_cost", goldCost);

@@ -20,27 +20,23 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  * All three are exactly {@code 0} when the two log-probabilities agree.
  */
-public enum KlEstimator
-{
+public enum KlEstimator {
     K1 {
         @Override
-        public double token(double policyLogprob, double referenceLogprob)
-        {
+        public double token(double policyLogprob, double referenceLogprob) {
             return policyLogprob - referenceLogprob;
         }
     },
     K2 {
         @Override
-        public double token(double policyLogprob, double referenceLogprob)
-        {
+        public double token(double policyLogprob, double referenceLogprob) {
             double d = policyLogprob - referenceLogprob;
             return 0.5 * d * d;
         }
     },
     K3 {
         @Override
-        public double token(double policyLogprob, double referenceLogprob)
-        {
+        public double token(double policyLogprob, double referenceLogprob) {
             double r = referenceLogprob - policyLogprob;
             return Math.expm1(r) - r;
         }
@@ -50,8 +46,7 @@ public enum KlEstimator
     public abstract double token(double policyLogprob, double referenceLogprob);
 
     /** The estimate for one sequence: the sum over its response tokens. */
-    public double sequence(double[] policyLogprobs, double[] referenceLogprobs)
-    {
+    public double sequence(double[] policyLogprobs, double[] referenceLogprobs) {
         requireNonNull(policyLogprobs, "policyLogprobs is null");
         requireNonNull(referenceLogprobs, "referenceLogprobs is null");
         checkLengths(policyLogprobs.length, referenceLogprobs.length);
@@ -63,8 +58,7 @@ public enum KlEstimator
     }
 
     /** The estimate for one sequence, from {@code float} log-probabilities (summed in {@code double}). */
-    public double sequence(float[] policyLogprobs, float[] referenceLogprobs)
-    {
+    public double sequence(float[] policyLogprobs, float[] referenceLogprobs) {
         requireNonNull(policyLogprobs, "policyLogprobs is null");
         requireNonNull(referenceLogprobs, "referenceLogprobs is null");
         checkLengths(policyLogprobs.length, referenceLogprobs.length);
@@ -81,8 +75,7 @@ public enum KlEstimator
      *
      * @throws IllegalArgumentException if there are no sequences or the shapes differ
      */
-    public double mean(double[][] policyLogprobs, double[][] referenceLogprobs)
-    {
+    public double mean(double[][] policyLogprobs, double[][] referenceLogprobs) {
         requireNonNull(policyLogprobs, "policyLogprobs is null");
         requireNonNull(referenceLogprobs, "referenceLogprobs is null");
         if (policyLogprobs.length != referenceLogprobs.length) {
@@ -98,8 +91,7 @@ public enum KlEstimator
         return sum / policyLogprobs.length;
     }
 
-    private static void checkLengths(int policy, int reference)
-    {
+    private static void checkLengths(int policy, int reference) {
         if (policy != reference) {
             throw new IllegalArgumentException("policy has " + policy + " log-probabilities, reference " + reference);
         }

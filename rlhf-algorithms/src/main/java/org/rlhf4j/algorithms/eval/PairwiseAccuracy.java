@@ -8,8 +8,7 @@ import static java.util.Objects.requireNonNull;
  * training-time version as {@code rewards/accuracies}. For a cost model, pass as {@code chosen} the response
  * the label says should score higher (the more harmful one).
  */
-public final class PairwiseAccuracy
-{
+public final class PairwiseAccuracy {
     private PairwiseAccuracy() {}
 
     /**
@@ -17,8 +16,7 @@ public final class PairwiseAccuracy
      * @param rejected the model's scores of the other responses, pair by pair
      * @throws IllegalArgumentException if the arrays are empty or of different lengths
      */
-    public static double of(double[] chosen, double[] rejected)
-    {
+    public static double of(double[] chosen, double[] rejected) {
         requireNonNull(chosen, "chosen is null");
         requireNonNull(rejected, "rejected is null");
         Checks.paired(chosen.length, rejected.length);
@@ -26,8 +24,7 @@ public final class PairwiseAccuracy
         for (int i = 0; i < chosen.length; i++) {
             if (chosen[i] > rejected[i]) {
                 points += 1.0;
-            }
-            else if (chosen[i] == rejected[i]) {
+            } else if (chosen[i] == rejected[i]) {
                 points += 0.5;
             }
         }

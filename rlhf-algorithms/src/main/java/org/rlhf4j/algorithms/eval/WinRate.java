@@ -7,13 +7,11 @@ import static java.util.Objects.requireNonNull;
  * paired samples: element {@code i} of both arrays scores the two policies' responses to the same prompt.
  * {@code winRate = (wins + 0.5 * ties) / n}; a policy against itself scores exactly {@code 0.5}.
  */
-public final class WinRate
-{
+public final class WinRate {
     private WinRate() {}
 
     /** The win rate with exact ties. */
-    public static double of(double[] policyScores, double[] baselineScores)
-    {
+    public static double of(double[] policyScores, double[] baselineScores) {
         return of(policyScores, baselineScores, 0.0);
     }
 
@@ -22,8 +20,7 @@ public final class WinRate
      *
      * @throws IllegalArgumentException if the arrays are empty or of different lengths
      */
-    public static double of(double[] policyScores, double[] baselineScores, double tieTolerance)
-    {
+    public static double of(double[] policyScores, double[] baselineScores, double tieTolerance) {
         requireNonNull(policyScores, "policyScores is null");
         requireNonNull(baselineScores, "baselineScores is null");
         Checks.paired(policyScores.length, baselineScores.length);
@@ -35,8 +32,7 @@ public final class WinRate
             double difference = policyScores[i] - baselineScores[i];
             if (Math.abs(difference) <= tieTolerance) {
                 points += 0.5;
-            }
-            else if (difference > 0) {
+            } else if (difference > 0) {
                 points += 1.0;
             }
         }

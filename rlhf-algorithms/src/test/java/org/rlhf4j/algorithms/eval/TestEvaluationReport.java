@@ -8,26 +8,21 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TestEvaluationReport
-{
-    private static final GoldScorer GOLD = new GoldScorer()
-    {
+class TestEvaluationReport {
+    private static final GoldScorer GOLD = new GoldScorer() {
         @Override
-        public double reward(String prompt, String response)
-        {
+        public double reward(String prompt, String response) {
             return response.contains("good") ? 1.0 : 0.0;
         }
 
         @Override
-        public double cost(String prompt, String response)
-        {
+        public double cost(String prompt, String response) {
             return response.contains("bad") ? 1.0 : 0.0;
         }
     };
 
     @Test
-    void handComputedReport()
-    {
+    void handComputedReport() {
         double[][] policy = {{-1.0, -2.0}, {-0.5}};
         double[][] reference = {{-1.5, -1.0}, {-0.5}};
         EvaluationReport report = EvaluationReport.evaluate(GOLD, List.of("p", "p"), List.of("good dog.", "bad dog."),
@@ -46,8 +41,7 @@ class TestEvaluationReport
     }
 
     @Test
-    void samePolicyAsReferenceAndSft()
-    {
+    void samePolicyAsReferenceAndSft() {
         double[][] logprobs = {{-0.7, -0.1}, {-2.0}};
         List<String> responses = List.of("good one.", "meh.");
         EvaluationReport report = EvaluationReport.evaluate(GOLD, List.of("a", "b"), responses, responses, logprobs, logprobs);

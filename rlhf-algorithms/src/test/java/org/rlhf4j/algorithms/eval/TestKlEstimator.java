@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TestKlEstimator
-{
+class TestKlEstimator {
     @Test
-    void identicalLogprobsGiveExactlyZero()
-    {
+    void identicalLogprobsGiveExactlyZero() {
         double[][] logprobs = {{-0.1, -2.5, -7.0}, {-3.3}, {}};
         for (KlEstimator estimator : KlEstimator.values()) {
             assertEquals(0.0, estimator.mean(logprobs, logprobs), estimator.name());
@@ -20,8 +18,7 @@ class TestKlEstimator
     }
 
     @Test
-    void handComputedSequence()
-    {
+    void handComputedSequence() {
         double[] policy = {-1.0, -2.0};
         double[] reference = {-1.5, -1.0};
         // d = policy - reference = {0.5, -1.0}
@@ -36,8 +33,7 @@ class TestKlEstimator
     }
 
     @Test
-    void k1AndK3AreUnbiasedK2IsNot()
-    {
+    void k1AndK3AreUnbiasedK2IsNot() {
         // One-token vocabulary of two symbols: p = (0.7, 0.3), q = (0.4, 0.6). Exact expectation under p.
         double[] p = {0.7, 0.3};
         double[] q = {0.4, 0.6};
@@ -50,24 +46,21 @@ class TestKlEstimator
             }
             if (estimator == KlEstimator.K2) {
                 assertNotEquals(trueKl, expectation, 1e-3);
-            }
-            else {
+            } else {
                 assertEquals(trueKl, expectation, 1e-12, estimator.name());
             }
         }
     }
 
     @Test
-    void k3IsNeverNegative()
-    {
+    void k3IsNeverNegative() {
         for (double d = -5; d <= 5; d += 0.25) {
             assertTrue(KlEstimator.K3.token(d, 0.0) >= 0.0, "d=" + d);
         }
     }
 
     @Test
-    void rejectsMismatchedShapes()
-    {
+    void rejectsMismatchedShapes() {
         assertThrows(IllegalArgumentException.class, () -> KlEstimator.K1.sequence(new double[2], new double[3]));
         assertThrows(IllegalArgumentException.class, () -> KlEstimator.K1.mean(new double[2][1], new double[1][1]));
         assertThrows(IllegalArgumentException.class, () -> KlEstimator.K1.mean(new double[0][], new double[0][]));

@@ -9,18 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TestMetrics
-{
+class TestMetrics {
     @Test
-    void winRateAgainstItselfIsOneHalf()
-    {
+    void winRateAgainstItselfIsOneHalf() {
         double[] scores = {0.3, -0.2, 0.9, 0.9};
         assertEquals(0.5, WinRate.of(scores, scores));
     }
 
     @Test
-    void winRateCountsTiesAsHalf()
-    {
+    void winRateCountsTiesAsHalf() {
         assertEquals(0.5, WinRate.of(new double[] {1, 2, 3}, new double[] {0, 2, 4}));
         assertEquals(0.875, WinRate.of(new double[] {1, 1, 1, 0}, new double[] {0, 0, 0, 0}));
         assertEquals(0.75, WinRate.of(new double[] {1.0, 2.0}, new double[] {1.05, 1.0}, 0.1));
@@ -29,15 +26,13 @@ class TestMetrics
     }
 
     @Test
-    void pairwiseAccuracy()
-    {
+    void pairwiseAccuracy() {
         assertEquals(0.625, PairwiseAccuracy.of(new double[] {2, 1, 0.5, 3}, new double[] {1, 1, 1, 0}));
         assertEquals(1.0, PairwiseAccuracy.of(new double[] {1}, new double[] {0}));
     }
 
     @Test
-    void distinctNOnAHandExample()
-    {
+    void distinctNOnAHandExample() {
         List<String> responses = List.of("the cat sat.", "the cat ran.");
         // tokens: [the, cat, sat, .] and [the, cat, ran, .]
         assertEquals(5.0 / 8.0, Diversity.distinctN(responses, 1), 1e-12);
@@ -50,8 +45,7 @@ class TestMetrics
     }
 
     @Test
-    void pearsonOnHandExamples()
-    {
+    void pearsonOnHandExamples() {
         assertEquals(1.0, Correlation.pearson(new double[] {1, 2, 3, 4}, new double[] {2, 4, 6, 8}), 1e-12);
         assertEquals(-1.0, Correlation.pearson(new double[] {1, 2, 3, 4}, new double[] {8, 6, 4, 2}), 1e-12);
         assertEquals(0.5, Correlation.pearson(new double[] {1, 2, 3}, new double[] {1, 3, 2}), 1e-12);
@@ -59,8 +53,7 @@ class TestMetrics
     }
 
     @Test
-    void spearmanWithTies()
-    {
+    void spearmanWithTies() {
         assertArrayEquals(new double[] {1, 2.5, 2.5, 4}, Correlation.ranks(new double[] {1, 2, 2, 3}));
         assertArrayEquals(new double[] {3, 1, 2}, Correlation.ranks(new double[] {9, -1, 0}));
         // ranks x = {1, 2.5, 2.5, 4}, y = {1, 3, 2, 4}: 4.5 / sqrt(4.5 * 5) = 3 / sqrt(10)

@@ -11,17 +11,14 @@ import static java.util.Objects.requireNonNull;
  * @param prompt the prompt, as it would be given to the policy
  * @param response the expert's continuation of the prompt
  */
-public record Demonstration(String prompt, String response)
-{
-    public Demonstration
-    {
+public record Demonstration(String prompt, String response) {
+    public Demonstration {
         requireNonNull(prompt, "prompt is null");
         requireNonNull(response, "response is null");
     }
 
     /** Returns the prompt and the response joined by one space. */
-    public String text()
-    {
+    public String text() {
         return prompt.isEmpty() ? response : prompt + " " + response;
     }
 }

@@ -15,14 +15,12 @@ import java.util.List;
  * {@link org.rlhf4j.api.plugin.PluginBinders#tasks} and looked up with
  * {@link org.rlhf4j.api.plugin.PluginRegistry#task(String)}.
  */
-public interface Task
-{
+public interface Task {
     /** The task's unique name, as written in experiment configs ({@code task: {type: reviews}}). */
     String name();
 
     /** A one-line, human-readable description, shown by the CLI. */
-    default String description()
-    {
+    default String description() {
         return "";
     }
 
@@ -49,8 +47,7 @@ public interface Task
      * @param seed the random seed; the same seed and count give the same list
      * @param count how many demonstrations to return
      */
-    default List<Demonstration> demonstrations(long seed, int count)
-    {
+    default List<Demonstration> demonstrations(long seed, int count) {
         return List.of();
     }
 

@@ -10,34 +10,28 @@ import java.util.Random;
  * task without touching rlhf4j. The intent is "repeat the prompt's last word"; the cost flags the word "boo".
  */
 public final class EchoTaskFactory
-        implements TaskFactory
-{
+        implements TaskFactory {
     private static final List<String> WORDS = List.of("red", "green", "blue", "cat", "dog", "sun", "moon", "tree");
 
     @Override
-    public String description()
-    {
+    public String description() {
         return "repeat the last word of the prompt";
     }
 
     @Override
-    public Task create()
-    {
+    public Task create() {
         return new EchoTask();
     }
 
     static final class EchoTask
-            implements Task
-    {
+            implements Task {
         @Override
-        public String name()
-        {
+        public String name() {
             return "echo";
         }
 
         @Override
-        public List<String> corpus(long seed, int size)
-        {
+        public List<String> corpus(long seed, int size) {
             Random random = new Random(seed);
             List<String> texts = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
@@ -48,27 +42,22 @@ public final class EchoTaskFactory
         }
 
         @Override
-        public List<String> prompts(Split split)
-        {
+        public List<String> prompts(Split split) {
             List<String> words = split == Split.TRAIN ? WORDS.subList(0, 6) : WORDS.subList(6, 8);
             return words.stream().map(word -> "say " + word).toList();
         }
 
         @Override
-        public GoldScorer goldScorer()
-        {
-            return new GoldScorer()
-            {
+        public GoldScorer goldScorer() {
+            return new GoldScorer() {
                 @Override
-                public double reward(String prompt, String response)
-                {
+                public double reward(String prompt, String response) {
                     String[] words = prompt.split(" ");
                     return response.strip().equals(words[words.length - 1]) ? 1.0 : 0.0;
                 }
 
                 @Override
-                public double cost(String prompt, String response)
-                {
+                public double cost(String prompt, String response) {
                     return response.contains("boo") ? 1.0 : 0.0;
                 }
             };

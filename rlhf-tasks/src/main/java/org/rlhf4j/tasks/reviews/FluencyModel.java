@@ -18,8 +18,7 @@ import static java.util.Objects.requireNonNull;
  * ({@code ^}) and its end ({@code $}). "great great" is not licensed (the grammar never puts two adjectives
  * side by side); "the lid is great" is.
  */
-public final class FluencyModel
-{
+public final class FluencyModel {
     static final int SAMPLE_SIZE = 20_000;
     static final String START = "^";
     static final String END = "$";
@@ -30,15 +29,13 @@ public final class FluencyModel
     private final ReviewLexicon lexicon;
     private final Set<String> licensed;
 
-    private FluencyModel(ReviewLexicon lexicon, Set<String> licensed)
-    {
+    private FluencyModel(ReviewLexicon lexicon, Set<String> licensed) {
         this.lexicon = requireNonNull(lexicon, "lexicon is null");
         this.licensed = Set.copyOf(licensed);
     }
 
     /** The model learned from the shipped grammar (built on first use, then shared). */
-    public static FluencyModel get()
-    {
+    public static FluencyModel get() {
         FluencyModel model = shared;
         if (model == null) {
             synchronized (FluencyModel.class) {
@@ -52,8 +49,7 @@ public final class FluencyModel
         return model;
     }
 
-    static FluencyModel learn(ReviewGrammar grammar, ReviewLexicon lexicon, long seed, int reviews)
-    {
+    static FluencyModel learn(ReviewGrammar grammar, ReviewLexicon lexicon, long seed, int reviews) {
         Random random = new Random(seed);
         Set<String> licensed = new HashSet<>();
         for (int i = 0; i < reviews; i++) {
@@ -69,8 +65,7 @@ public final class FluencyModel
     }
 
     /** The number of licensed class pairs. */
-    public int size()
-    {
+    public int size() {
         return licensed.size();
     }
 
@@ -81,8 +76,7 @@ public final class FluencyModel
      *
      * @param previous the prompt's last token, or {@code null} when the response starts the text
      */
-    public double fluency(String previous, List<String> tokens)
-    {
+    public double fluency(String previous, List<String> tokens) {
         if (tokens.isEmpty()) {
             return 0.0;
         }
@@ -99,8 +93,7 @@ public final class FluencyModel
         return good / (double) (sequence.size() - 1);
     }
 
-    private boolean isLicensed(List<String> left, List<String> right)
-    {
+    private boolean isLicensed(List<String> left, List<String> right) {
         for (String a : left) {
             for (String b : right) {
                 if (licensed.contains(a + " " + b)) {
@@ -111,8 +104,7 @@ public final class FluencyModel
         return false;
     }
 
-    private List<String> classes(String token, String boundary)
-    {
+    private List<String> classes(String token, String boundary) {
         if (token == null) {
             return List.of(boundary);
         }

@@ -24,10 +24,8 @@ public record GeneratedReview(
         double sentiment,
         boolean mixed,
         Optional<String> harmCategory,
-        int tokenCount)
-{
-    public GeneratedReview
-    {
+        int tokenCount) {
+    public GeneratedReview {
         requireNonNull(prompt, "prompt is null");
         requireNonNull(response, "response is null");
         requireNonNull(product, "product is null");
@@ -36,8 +34,7 @@ public record GeneratedReview(
     }
 
     /** The whole review: prompt, a space, response. */
-    public String text()
-    {
+    public String text() {
         return prompt + " " + response;
     }
 }

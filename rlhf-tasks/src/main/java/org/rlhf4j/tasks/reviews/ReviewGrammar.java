@@ -25,8 +25,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Generation is a pure function of the {@link Random} passed in: the same seed gives the same reviews.
  */
-public final class ReviewGrammar
-{
+public final class ReviewGrammar {
     /** The most tokens (words and punctuation marks) of a review, prompt included. */
     public static final int MAX_TOKENS = 44;
     /** The fewest tokens of a review, prompt included. */
@@ -122,19 +121,16 @@ public final class ReviewGrammar
 
     private final ReviewLexicon lexicon;
 
-    public ReviewGrammar()
-    {
+    public ReviewGrammar() {
         this(ReviewLexicon.get());
     }
 
-    ReviewGrammar(ReviewLexicon lexicon)
-    {
+    ReviewGrammar(ReviewLexicon lexicon) {
         this.lexicon = requireNonNull(lexicon, "lexicon is null");
     }
 
     /** Writes one review with a latent sentiment, mixedness and harm drawn from {@code random}. */
-    public GeneratedReview generate(Random random)
-    {
+    public GeneratedReview generate(Random random) {
         return generateTokens(random, Style.sample(random)).review();
     }
 
@@ -143,14 +139,12 @@ public final class ReviewGrammar
      *
      * @param sentiment the latent sentiment in {@code [-1, 1]}
      */
-    public GeneratedReview generate(Random random, double sentiment)
-    {
+    public GeneratedReview generate(Random random, double sentiment) {
         return generateTokens(random, new Style(sentiment, false, Optional.empty())).review();
     }
 
     /** Samples an opening (a prompt). */
-    Opening opening(Random random)
-    {
+    Opening opening(Random random) {
         String category = pick(random, lexicon.categories());
         String product = pick(random, lexicon.products(category));
         Kind kind;
@@ -159,12 +153,10 @@ public final class ReviewGrammar
         if (roll < 0.45) {
             kind = Kind.IS;
             templates = OPENINGS_IS;
-        }
-        else if (roll < 0.9) {
+        } else if (roll < 0.9) {
             kind = Kind.AND;
             templates = OPENINGS_AND;
-        }
-        else {
+        } else {
             kind = Kind.COMMA;
             templates = OPENINGS_COMMA;
         }
@@ -174,8 +166,7 @@ public final class ReviewGrammar
     }
 
     /** Continues an opening with a given style. */
-    Generated complete(Random random, Opening opening, Style style)
-    {
+    Generated complete(Random random, Opening opening, Style style) {
         double z = style.sentiment();
         double strength = 0.15 + 0.7 * Math.abs(z);
         int target = MIN_TOKENS + 2 + random.nextInt(MAX_TOKENS - MIN_TOKENS - 1);
@@ -204,8 +195,7 @@ public final class ReviewGrammar
             List<String> pool;
             if (needContrast && failures < 2) {
                 pool = BODY_CONTRAST;
-            }
-            else {
+            } else {
                 double roll = random.nextDouble();
                 pool = roll < 0.15 ? BODY_NEUTRAL : roll < 0.35 ? (polarity > 0 ? BODY_POSITIVE : BODY_NEGATIVE) : BODY;
             }
@@ -213,8 +203,7 @@ public final class ReviewGrammar
             if (response.size() + next.size() <= budget && opening.tokens().size() + unsafe.size() + response.size() + next.size() <= target + 4) {
                 response.addAll(next);
                 needContrast = false;
-            }
-            else {
+            } else {
                 failures++;
             }
         }
@@ -242,32 +231,27 @@ public final class ReviewGrammar
         return new Generated(opening, List.copyOf(response), style);
     }
 
-    Generated generateTokens(Random random, Style style)
-    {
+    Generated generateTokens(Random random, Style style) {
         return complete(random, opening(random), style);
     }
 
-    private static void appendIfFits(List<Token> response, int budget, List<Token> sentence)
-    {
+    private static void appendIfFits(List<Token> response, int budget, List<Token> sentence) {
         if (response.size() + sentence.size() <= budget) {
             response.addAll(sentence);
         }
     }
 
-    private List<Token> sentence(Random random, Opening opening, int polarity, double strength, String template)
-    {
+    private List<Token> sentence(Random random, Opening opening, int polarity, double strength, String template) {
         Sentence sentence = new Sentence(random, opening.category(), opening.product(), polarity, strength);
         sentence.expand(template);
         return sentence.tokens;
     }
 
-    private static int polarity(Random random, double z)
-    {
+    private static int polarity(Random random, double z) {
         return random.nextDouble() < 1 / (1 + Math.exp(-4 * z)) ? 1 : -1;
     }
 
-    private static List<String> unsafeTemplates(String category)
-    {
+    private static List<String> unsafeTemplates(String category) {
         return switch (category) {
             case "insult" -> UNSAFE_INSULT;
             case "threat" -> UNSAFE_THREAT;
@@ -279,21 +263,17 @@ public final class ReviewGrammar
     }
 
     /** Whether a feature word is plural ("buttons"), for subject-verb agreement. */
-    static boolean isPlural(String noun)
-    {
+    static boolean isPlural(String noun) {
         return noun.endsWith("s") && !SINGULAR_IN_S.contains(noun);
     }
 
-    static <T> T pick(Random random, List<T> items)
-    {
+    static <T> T pick(Random random, List<T> items) {
         return items.get(random.nextInt(items.size()));
     }
 
     /** The latent variables of one review. */
-    record Style(double sentiment, boolean mixed, Optional<String> harmCategory)
-    {
-        static Style sample(Random random)
-        {
+    record Style(double sentiment, boolean mixed, Optional<String> harmCategory) {
+        static Style sample(Random random) {
             boolean mixed = random.nextDouble() < MIXED_PROBABILITY;
             double sentiment = mixed ? 0.8 * random.nextDouble() - 0.4 : 2 * random.nextDouble() - 1;
             Optional<String> harm = random.nextDouble() < UNSAFE_PROBABILITY
@@ -304,26 +284,21 @@ public final class ReviewGrammar
     }
 
     /** A review opening: the prompt. */
-    record Opening(Kind kind, List<Token> tokens, String product, String category)
-    {
-        String text()
-        {
+    record Opening(Kind kind, List<Token> tokens, String product, String category) {
+        String text() {
             return ReviewText.render(tokens.stream().map(Token::text).toList());
         }
     }
 
     /** A review as tokens with their classes. */
-    record Generated(Opening opening, List<Token> response, Style style)
-    {
-        List<Token> allTokens()
-        {
+    record Generated(Opening opening, List<Token> response, Style style) {
+        List<Token> allTokens() {
             List<Token> all = new ArrayList<>(opening.tokens());
             all.addAll(response);
             return all;
         }
 
-        GeneratedReview review()
-        {
+        GeneratedReview review() {
             return new GeneratedReview(opening.text(), ReviewText.render(response.stream().map(Token::text).toList()),
                     opening.product(), opening.category(), style.sentiment(), style.mixed(), style.harmCategory(),
                     opening.tokens().size() + response.size());
@@ -331,8 +306,7 @@ public final class ReviewGrammar
     }
 
     /** Expands one sentence template. */
-    private final class Sentence
-    {
+    private final class Sentence {
         private final Random random;
         private final String category;
         private final String product;
@@ -342,8 +316,7 @@ public final class ReviewGrammar
         private final Set<String> usedFeatures = new HashSet<>();
         private boolean lastPlural;
 
-        Sentence(Random random, String category, String product, int polarity, double strength)
-        {
+        Sentence(Random random, String category, String product, int polarity, double strength) {
             this.random = random;
             this.category = category;
             this.product = product;
@@ -351,15 +324,13 @@ public final class ReviewGrammar
             this.strength = strength;
         }
 
-        void expand(String template)
-        {
+        void expand(String template) {
             Matcher matcher = PIECE.matcher(template);
             while (matcher.find()) {
                 String piece = matcher.group();
                 if (piece.startsWith("{")) {
                     slot(piece.substring(1, piece.length() - 1));
-                }
-                else {
+                } else {
                     tokens.add(Token.literal(piece));
                 }
             }
@@ -370,8 +341,7 @@ public final class ReviewGrammar
             }
         }
 
-        private void slot(String code)
-        {
+        private void slot(String code) {
             switch (code) {
                 case "P" -> add("product", product);
                 case "F", "F2" -> feature();
@@ -433,8 +403,7 @@ public final class ReviewGrammar
             }
         }
 
-        private void time()
-        {
+        private void time() {
             switch (random.nextInt(6)) {
                 case 0 -> literal("last " + pick(random, List.of("week", "month", "year", "weekend", "night")));
                 case 1 -> {
@@ -455,8 +424,7 @@ public final class ReviewGrammar
             }
         }
 
-        private void feature()
-        {
+        private void feature() {
             for (int attempt = 0; attempt < 10; attempt++) {
                 String feature = random.nextDouble() < 0.25
                         ? pick(random, lexicon.features(ReviewLexicon.GENERIC))
@@ -470,40 +438,34 @@ public final class ReviewGrammar
             throw new IllegalStateException("Category " + category + " has too few features");
         }
 
-        private void adjective(int sign)
-        {
+        private void adjective(int sign) {
             int magnitude = random.nextDouble() < strength ? 2 : 1;
             add("adjective", pick(random, lexicon.list("adjective" + (sign > 0 ? "+" : "-") + magnitude)));
         }
 
-        private void graded(String wordClass, int sign)
-        {
+        private void graded(String wordClass, int sign) {
             int magnitude = random.nextDouble() < strength ? 2 : 1;
             add(wordClass, pick(random, lexicon.list(wordClass + (sign > 0 ? "+" : "-") + magnitude)));
         }
 
-        private void intensifier(double probability)
-        {
+        private void intensifier(double probability) {
             if (random.nextDouble() < probability) {
                 boolean down = random.nextDouble() < 0.25;
                 add(down ? "downtoner" : "intensifier", pick(random, lexicon.list(down ? "downtoner" : "intensifier")));
             }
         }
 
-        private void list(String wordClass)
-        {
+        private void list(String wordClass) {
             add(wordClass, pick(random, lexicon.list(wordClass)));
         }
 
-        private void literal(String words)
-        {
+        private void literal(String words) {
             for (String word : words.split(" ")) {
                 tokens.add(Token.literal(word));
             }
         }
 
-        private void add(String wordClass, String phrase)
-        {
+        private void add(String wordClass, String phrase) {
             for (String word : phrase.split(" ")) {
                 tokens.add(new Token(word, wordClass));
             }

@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
  * <p>Word lists are keyed {@code class} or {@code class±v}; {@code v} is the word's valence (its sentiment,
  * from {@code -2} to {@code +2}) in the gold lexicon. Adjective lists are keyed by valence alone.
  */
-public final class ReviewLexicon
-{
+public final class ReviewLexicon {
     /** The category name whose features fit every product. */
     public static final String GENERIC = "generic";
 
@@ -39,8 +38,7 @@ public final class ReviewLexicon
     private final Map<String, Set<String>> classes = new HashMap<>();
     private final Map<String, List<List<String>>> harmPhrases = new LinkedHashMap<>();
 
-    private ReviewLexicon()
-    {
+    private ReviewLexicon() {
         products = WordLists.read("products.txt");
         features = WordLists.read("features.txt");
         activities = WordLists.read("activities.txt");
@@ -67,13 +65,11 @@ public final class ReviewLexicon
     }
 
     /** The shared lexicon. */
-    public static ReviewLexicon get()
-    {
+    public static ReviewLexicon get() {
         return INSTANCE;
     }
 
-    private void register(String key, List<String> words)
-    {
+    private void register(String key, List<String> words) {
         Matcher matcher = KEY.matcher(key);
         if (!matcher.matches()) {
             throw new IllegalStateException("Bad word-list key: " + key);
@@ -90,40 +86,34 @@ public final class ReviewLexicon
         }
     }
 
-    private void addClass(String phrase, String wordClass)
-    {
+    private void addClass(String phrase, String wordClass) {
         for (String word : phrase.split(" ")) {
             classes.computeIfAbsent(word, w -> new HashSet<>()).add(wordClass);
         }
     }
 
     /** The product categories, in file order. */
-    public List<String> categories()
-    {
+    public List<String> categories() {
         return List.copyOf(products.keySet());
     }
 
     /** The products of a category. */
-    public List<String> products(String category)
-    {
+    public List<String> products(String category) {
         return products.getOrDefault(category, List.of());
     }
 
     /** The categories a product word belongs to; empty when the word is not a product. */
-    public Set<String> productCategories(String word)
-    {
+    public Set<String> productCategories(String word) {
         return productCategories.getOrDefault(word, Set.of());
     }
 
     /** The features specific to a category ({@link #GENERIC} for the ones that fit every product). */
-    public List<String> features(String category)
-    {
+    public List<String> features(String category) {
         return features.getOrDefault(category, List.of());
     }
 
     /** The activity phrases of a category ("boil water"). */
-    public List<String> activities(String category)
-    {
+    public List<String> activities(String category) {
         return activities.getOrDefault(category, List.of());
     }
 
@@ -132,8 +122,7 @@ public final class ReviewLexicon
      *
      * @throws IllegalArgumentException for an unknown key
      */
-    public List<String> list(String key)
-    {
+    public List<String> list(String key) {
         List<String> words = lists.get(key);
         if (words == null) {
             throw new IllegalArgumentException("Unknown word list '" + key + "'; known: " + lists.keySet());
@@ -142,38 +131,32 @@ public final class ReviewLexicon
     }
 
     /** The valence of a word in the gold sentiment lexicon ({@code -2} to {@code +2}); {@code 0} if none. */
-    public double valence(String word)
-    {
+    public double valence(String word) {
         return valence.getOrDefault(word, 0.0);
     }
 
     /** The factor an intensifier (1.5) or downtoner (0.5) applies to the next valenced word; 1 otherwise. */
-    public double multiplier(String word)
-    {
+    public double multiplier(String word) {
         return multiplier.getOrDefault(word, 1.0);
     }
 
     /** The word classes (product, feature, adjective, ...) a word belongs to; empty for other words. */
-    public Set<String> classes(String word)
-    {
+    public Set<String> classes(String word) {
         return classes.getOrDefault(word, Set.of());
     }
 
     /** The harm categories and their phrases (each a list of tokens). */
-    public Map<String, List<List<String>>> harmPhrases()
-    {
+    public Map<String, List<List<String>>> harmPhrases() {
         return harmPhrases;
     }
 
     /** Every distinct word of every list (the designed vocabulary, before any text is generated). */
-    public Set<String> allWords()
-    {
+    public Set<String> allWords() {
         return new TreeSet<>(classes.keySet());
     }
 
     @Override
-    public String toString()
-    {
+    public String toString() {
         return "ReviewLexicon" + Arrays.asList(products.size() + " categories", classes.size() + " words");
     }
 }

@@ -16,15 +16,13 @@ import java.util.regex.Pattern;
  * reviews, every prompt and 200 demonstrations. The tokenizer differs on {@code isn't}, {@code well-made}
  * and {@code 3.5}, which it keeps whole.
  */
-public final class ReviewText
-{
+public final class ReviewText {
     private static final Pattern TOKEN = Pattern.compile("<[a-z_]+>|[a-z0-9]+|[^\\sa-z0-9]");
 
     private ReviewText() {}
 
     /** Splits a text into tokens, lower-casing it first. */
-    public static List<String> tokens(String text)
-    {
+    public static List<String> tokens(String text) {
         List<String> tokens = new ArrayList<>();
         Matcher matcher = TOKEN.matcher(text.toLowerCase(java.util.Locale.ROOT));
         while (matcher.find()) {
@@ -34,20 +32,17 @@ public final class ReviewText
     }
 
     /** Returns true for the punctuation tokens that attach to the word before them. */
-    public static boolean isPunctuation(String token)
-    {
+    public static boolean isPunctuation(String token) {
         return token.length() == 1 && ".,!?'".indexOf(token.charAt(0)) >= 0;
     }
 
     /** Returns true for the tokens that end a sentence. */
-    public static boolean isSentenceEnd(String token)
-    {
+    public static boolean isSentenceEnd(String token) {
         return token.equals(".") || token.equals("!") || token.equals("?");
     }
 
     /** Joins tokens with single spaces, attaching punctuation to the token before it. */
-    public static String render(List<String> tokens)
-    {
+    public static String render(List<String> tokens) {
         StringBuilder text = new StringBuilder();
         for (String token : tokens) {
             if (!text.isEmpty() && !isPunctuation(token)) {

@@ -47,8 +47,7 @@ import static java.util.Objects.requireNonNull;
  * praise with no product or feature ("i love it.") loses the topic term.
  */
 public final class ReviewsGoldScorer
-        implements GoldScorer
-{
+        implements GoldScorer {
     public static final double SENTIMENT_WEIGHT = 0.8;
     public static final double TOPIC_WEIGHT = 0.2;
     public static final double SENTIMENT_SCALE = 3.0;
@@ -67,13 +66,11 @@ public final class ReviewsGoldScorer
     private final Map<String, Set<String>> topicWords = new LinkedHashMap<>();
 
     /** The scorer for the shipped lexicon and grammar. */
-    public ReviewsGoldScorer()
-    {
+    public ReviewsGoldScorer() {
         this(ReviewLexicon.get(), FluencyModel.get());
     }
 
-    ReviewsGoldScorer(ReviewLexicon lexicon, FluencyModel fluency)
-    {
+    ReviewsGoldScorer(ReviewLexicon lexicon, FluencyModel fluency) {
         this.lexicon = requireNonNull(lexicon, "lexicon is null");
         this.fluency = requireNonNull(fluency, "fluency is null");
         for (String category : lexicon.categories()) {
@@ -84,14 +81,12 @@ public final class ReviewsGoldScorer
     }
 
     @Override
-    public double reward(String prompt, String response)
-    {
+    public double reward(String prompt, String response) {
         return explain(prompt, response).reward();
     }
 
     /** The reward and each of its terms. */
-    public RewardBreakdown explain(String prompt, String response)
-    {
+    public RewardBreakdown explain(String prompt, String response) {
         requireNonNull(prompt, "prompt is null");
         requireNonNull(response, "response is null");
         List<String> promptTokens = ReviewText.tokens(prompt);
@@ -106,8 +101,7 @@ public final class ReviewsGoldScorer
     }
 
     /** The summed valence {@code V} of a token sequence (before {@code tanh}). */
-    double valence(List<String> tokens)
-    {
+    double valence(List<String> tokens) {
         double total = 0.0;
         double multiplier = 1.0;
         int negation = 0;
@@ -131,8 +125,7 @@ public final class ReviewsGoldScorer
                 value *= multiplier;
                 total += negation > 0 ? -value : value;
                 negation = 0;
-            }
-            else if (negation > 0) {
+            } else if (negation > 0) {
                 negation--;
             }
             multiplier = 1.0;
@@ -140,8 +133,7 @@ public final class ReviewsGoldScorer
         return total;
     }
 
-    private boolean onTopic(List<String> promptTokens, List<String> tokens)
-    {
+    private boolean onTopic(List<String> promptTokens, List<String> tokens) {
         String product = null;
         for (String token : promptTokens) {
             if (!lexicon.productCategories(token).isEmpty()) {
@@ -166,8 +158,7 @@ public final class ReviewsGoldScorer
     }
 
     /** Distinct token bigrams over all token bigrams; 1 for fewer than two tokens. */
-    static double distinct2(List<String> tokens)
-    {
+    static double distinct2(List<String> tokens) {
         if (tokens.size() < 2) {
             return 1.0;
         }
@@ -179,34 +170,29 @@ public final class ReviewsGoldScorer
     }
 
     @Override
-    public boolean hasCost()
-    {
+    public boolean hasCost() {
         return true;
     }
 
     @Override
-    public double cost(String prompt, String response)
-    {
+    public double cost(String prompt, String response) {
         return harm(response).values().stream().mapToDouble(Double::doubleValue).max().orElse(0.0);
     }
 
     @Override
-    public Set<String> harmCategories(String prompt, String response)
-    {
+    public Set<String> harmCategories(String prompt, String response) {
         return new TreeSet<>(harm(response).keySet());
     }
 
     @Override
-    public GoldScore score(String prompt, String response)
-    {
+    public GoldScore score(String prompt, String response) {
         Map<String, Double> harm = harm(response);
         double cost = harm.values().stream().mapToDouble(Double::doubleValue).max().orElse(0.0);
         return new GoldScore(reward(prompt, response), cost, harm.keySet());
     }
 
     /** The cost of each harm category that the response hits. */
-    public Map<String, Double> harm(String response)
-    {
+    public Map<String, Double> harm(String response) {
         requireNonNull(response, "response is null");
         List<String> tokens = ReviewText.tokens(response);
         Map<String, Double> costs = new LinkedHashMap<>();
@@ -221,15 +207,13 @@ public final class ReviewsGoldScorer
         return costs;
     }
 
-    private static void record(Map<String, Double> costs, String category, int hits)
-    {
+    private static void record(Map<String, Double> costs, String category, int hits) {
         if (hits > 0) {
             costs.put(category, SEVERITY.getOrDefault(category, 1.0) * (1.0 - Math.pow(0.3, hits)));
         }
     }
 
-    private static int personalData(List<String> tokens)
-    {
+    private static int personalData(List<String> tokens) {
         int hits = 0;
         boolean inNumber = false;
         for (int i = 0; i < tokens.size(); i++) {
@@ -246,8 +230,7 @@ public final class ReviewsGoldScorer
         return hits;
     }
 
-    private static int occurrences(List<String> tokens, List<String> phrase)
-    {
+    private static int occurrences(List<String> tokens, List<String> phrase) {
         int count = 0;
         for (int i = 0; i + phrase.size() <= tokens.size(); i++) {
             if (tokens.subList(i, i + phrase.size()).equals(phrase)) {

@@ -37,8 +37,7 @@ import static java.util.Objects.requireNonNull;
  * the corpus, prompts and demonstrations to {@code DIR} for inspection.
  */
 public final class ReviewsTask
-        implements Task
-{
+        implements Task {
     public static final String NAME = "reviews";
     public static final int TRAIN_PROMPTS = 512;
     public static final int EVAL_PROMPTS = 64;
@@ -53,21 +52,18 @@ public final class ReviewsTask
     private final Map<String, ReviewGrammar.Opening> train;
     private final Map<String, ReviewGrammar.Opening> eval;
 
-    public ReviewsTask()
-    {
+    public ReviewsTask() {
         this(new ReviewGrammar(), new ReviewsGoldScorer());
     }
 
-    ReviewsTask(ReviewGrammar grammar, ReviewsGoldScorer scorer)
-    {
+    ReviewsTask(ReviewGrammar grammar, ReviewsGoldScorer scorer) {
         this.grammar = requireNonNull(grammar, "grammar is null");
         this.scorer = requireNonNull(scorer, "scorer is null");
         this.eval = openings(EVAL_SEED, EVAL_PROMPTS, Map.of());
         this.train = openings(TRAIN_SEED, TRAIN_PROMPTS, eval);
     }
 
-    private Map<String, ReviewGrammar.Opening> openings(long seed, int count, Map<String, ReviewGrammar.Opening> exclude)
-    {
+    private Map<String, ReviewGrammar.Opening> openings(long seed, int count, Map<String, ReviewGrammar.Opening> exclude) {
         Random random = new Random(seed);
         Map<String, ReviewGrammar.Opening> openings = new LinkedHashMap<>();
         while (openings.size() < count) {
@@ -80,26 +76,22 @@ public final class ReviewsTask
     }
 
     @Override
-    public String name()
-    {
+    public String name() {
         return NAME;
     }
 
     @Override
-    public String description()
-    {
+    public String description() {
         return "short product and movie reviews; gold reward = positive, fluent, on-topic; gold cost = harm";
     }
 
     @Override
-    public List<String> corpus(long seed, int size)
-    {
+    public List<String> corpus(long seed, int size) {
         return reviews(seed, size).stream().map(GeneratedReview::text).toList();
     }
 
     /** The corpus with each review's latent variables. */
-    public List<GeneratedReview> reviews(long seed, int size)
-    {
+    public List<GeneratedReview> reviews(long seed, int size) {
         checkSize(size);
         Random random = new Random(seed);
         List<GeneratedReview> reviews = new ArrayList<>(size);
@@ -110,15 +102,13 @@ public final class ReviewsTask
     }
 
     @Override
-    public List<String> prompts(Split split)
-    {
+    public List<String> prompts(Split split) {
         requireNonNull(split, "split is null");
         return List.copyOf((split == Split.TRAIN ? train : eval).keySet());
     }
 
     @Override
-    public List<Demonstration> demonstrations(long seed, int count)
-    {
+    public List<Demonstration> demonstrations(long seed, int count) {
         checkSize(count);
         Random random = new Random(seed);
         List<ReviewGrammar.Opening> openings = List.copyOf(train.values());
@@ -142,13 +132,11 @@ public final class ReviewsTask
     }
 
     @Override
-    public ReviewsGoldScorer goldScorer()
-    {
+    public ReviewsGoldScorer goldScorer() {
         return scorer;
     }
 
-    private static void checkSize(int size)
-    {
+    private static void checkSize(int size) {
         if (size < 0) {
             throw new IllegalArgumentException("size must not be negative: " + size);
         }
@@ -159,8 +147,7 @@ public final class ReviewsTask
      * {@code prompts-train.txt}, {@code prompts-eval.txt} and {@code demonstrations.jsonl} into a directory.
      */
     public void write(Path directory, long seed, int size)
-            throws IOException
-    {
+            throws IOException {
         Files.createDirectories(directory);
         try (Writer out = Files.newBufferedWriter(directory.resolve("corpus.jsonl"), StandardCharsets.UTF_8)) {
             for (GeneratedReview review : reviews(seed, size)) {
@@ -184,8 +171,7 @@ public final class ReviewsTask
         }
     }
 
-    static String json(String text)
-    {
+    static String json(String text) {
         StringBuilder json = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             switch (c) {
@@ -195,8 +181,7 @@ public final class ReviewsTask
                 default -> {
                     if (c < 0x20) {
                         json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    }
-                    else {
+                    } else {
                         json.append(c);
                     }
                 }
@@ -207,8 +192,7 @@ public final class ReviewsTask
 
     /** Writes the task data for inspection: {@code ReviewsTask DIR [SIZE=20000] [SEED=1]}. */
     public static void main(String[] args)
-            throws IOException
-    {
+            throws IOException {
         if (args.length < 1) {
             System.err.println("usage: ReviewsTask DIR [SIZE=20000] [SEED=1]");
             System.exit(2);

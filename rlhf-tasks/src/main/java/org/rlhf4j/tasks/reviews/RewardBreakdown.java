@@ -10,6 +10,5 @@ package org.rlhf4j.tasks.reviews;
  * @param lengthPenalty {@code L = 0.02 * max(0, tokens - 36)}
  * @param reward the gold reward, {@code clamp(0.8 S + 0.2 T - (1 - F) - R - L, -1, 1)}
  */
-public record RewardBreakdown(double sentiment, double fluency, double onTopic, double repetition, double lengthPenalty, double reward)
-{
+public record RewardBreakdown(double sentiment, double fluency, double onTopic, double repetition, double lengthPenalty, double reward) {
 }

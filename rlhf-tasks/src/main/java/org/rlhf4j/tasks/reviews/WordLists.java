@@ -17,12 +17,10 @@ import java.util.Set;
  * Reads the word-list resources of this package: lines {@code key: entry, entry, ...}, {@code #} comments.
  * Entries keep their order; duplicates within a key are dropped.
  */
-final class WordLists
-{
+final class WordLists {
     private WordLists() {}
 
-    static Map<String, List<String>> read(String resource)
-    {
+    static Map<String, List<String>> read(String resource) {
         Map<String, Set<String>> lists = new LinkedHashMap<>();
         try (InputStream in = WordLists.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -49,8 +47,7 @@ final class WordLists
                     }
                 }
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Map<String, List<String>> result = new LinkedHashMap<>();

@@ -25,8 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TestReviewsTask
-{
+class TestReviewsTask {
     private static final int CORPUS = 5000;
 
     private static ReviewsTask task;
@@ -35,8 +34,7 @@ class TestReviewsTask
     private static double[] costs;
 
     @BeforeAll
-    static void generate()
-    {
+    static void generate() {
         task = new ReviewsTask();
         reviews = task.reviews(42, CORPUS);
         rewards = new double[CORPUS];
@@ -49,8 +47,7 @@ class TestReviewsTask
     }
 
     @Test
-    void isDiscoveredByName()
-    {
+    void isDiscoveredByName() {
         PluginRegistry registry = PluginLoader.load(getClass().getClassLoader());
         assertEquals(List.of("reviews"), registry.names(PluginKind.TASK));
         Task reviewsTask = registry.task("reviews").create();
@@ -59,8 +56,7 @@ class TestReviewsTask
     }
 
     @Test
-    void generationIsDeterministicForASeed()
-    {
+    void generationIsDeterministicForASeed() {
         assertEquals(task.corpus(7, 300), task.corpus(7, 300));
         assertEquals(task.corpus(7, 300), new ReviewsTask().corpus(7, 300));
         assertNotEquals(task.corpus(7, 300), task.corpus(8, 300));
@@ -69,8 +65,7 @@ class TestReviewsTask
     }
 
     @Test
-    void vocabularyHasOverAThousandRealWords()
-    {
+    void vocabularyHasOverAThousandRealWords() {
         Set<String> words = new HashSet<>();
         for (String text : task.corpus(42, CORPUS)) {
             for (String token : ReviewText.tokens(text)) {
@@ -84,8 +79,7 @@ class TestReviewsTask
     }
 
     @Test
-    void reviewsFitThePolicyContext()
-    {
+    void reviewsFitThePolicyContext() {
         for (GeneratedReview review : reviews) {
             int tokens = ReviewText.tokens(review.text()).size();
             assertEquals(review.tokenCount(), tokens, review.text());
@@ -96,8 +90,7 @@ class TestReviewsTask
     }
 
     @Test
-    void goldRewardsCoverTheSentimentRange()
-    {
+    void goldRewardsCoverTheSentimentRange() {
         double[] sorted = rewards.clone();
         Arrays.sort(sorted);
         double p10 = sorted[CORPUS / 10];
@@ -114,8 +107,7 @@ class TestReviewsTask
     }
 
     @Test
-    void grammarOutputIsFluentByTheGoldStandard()
-    {
+    void grammarOutputIsFluentByTheGoldStandard() {
         ReviewsGoldScorer scorer = task.goldScorer();
         double sum = 0;
         double min = 1;
@@ -129,8 +121,7 @@ class TestReviewsTask
     }
 
     @Test
-    void unsafeFractionIsInTheDesignedBandAndCostMatchesIt()
-    {
+    void unsafeFractionIsInTheDesignedBandAndCostMatchesIt() {
         Map<String, Integer> byCategory = new HashMap<>();
         int unsafe = 0;
         for (int i = 0; i < CORPUS; i++) {
@@ -141,8 +132,7 @@ class TestReviewsTask
                 byCategory.merge(category, 1, Integer::sum);
                 assertTrue(costs[i] > 0, review.text());
                 assertTrue(task.goldScorer().harmCategories(review.prompt(), review.response()).contains(category), review.text());
-            }
-            else {
+            } else {
                 assertEquals(0.0, costs[i], review.text());
             }
         }
@@ -152,8 +142,7 @@ class TestReviewsTask
     }
 
     @Test
-    void promptsAreFixedDisjointAndNameAProduct()
-    {
+    void promptsAreFixedDisjointAndNameAProduct() {
         List<String> train = task.prompts(Split.TRAIN);
         List<String> eval = task.prompts(Split.EVAL);
         assertEquals(ReviewsTask.TRAIN_PROMPTS, train.size());
@@ -171,8 +160,7 @@ class TestReviewsTask
     }
 
     @Test
-    void demonstrationsArePositiveSafeCompletionsOfTrainingPrompts()
-    {
+    void demonstrationsArePositiveSafeCompletionsOfTrainingPrompts() {
         List<Demonstration> demonstrations = task.demonstrations(11, 200);
         Set<String> train = Set.copyOf(task.prompts(Split.TRAIN));
         double sum = 0;
@@ -191,8 +179,7 @@ class TestReviewsTask
 
     @Test
     void writesInspectableFiles(@TempDir Path directory)
-            throws IOException
-    {
+            throws IOException {
         task.write(directory, 5, 50);
         List<String> corpus = Files.readAllLines(directory.resolve("corpus.jsonl"));
         assertEquals(50, corpus.size());
@@ -204,8 +191,7 @@ class TestReviewsTask
         assertEquals("\"a \\\"b\\\" \\\\ c\\n\"", ReviewsTask.json("a \"b\" \\ c\n"));
     }
 
-    private static double pearson(double[] x, double[] y)
-    {
+    private static double pearson(double[] x, double[] y) {
         double mx = Arrays.stream(x).average().orElseThrow();
         double my = Arrays.stream(y).average().orElseThrow();
         double sxy = 0;
