@@ -38,4 +38,38 @@ final class EmbeddingGradients {
         }
         return Nd4j.create(out, new long[] {numRows, d}, 'c').castTo(dx.dataType());
     }
+
+    /** Overwrites {@code out [numRows, D]} with the scatter-add of {@code dx}'s rows: {@code out[rows[i], :] += dx[i, :]} from zero. */
+    static void scatterAddInto(INDArray dx, int[] rows, INDArray out) {
+        int d = (int) dx.size(1);
+        if (dx.size(0) != rows.length || out.size(1) != d) {
+            throw new IllegalArgumentException("shape mismatch: dx " + java.util.Arrays.toString(dx.shape()) + ", ids " + rows.length
+                    + ", out " + java.util.Arrays.toString(out.shape()));
+        }
+        INDArray c = dx.ordering() == 'c' && !dx.isView() ? dx : dx.dup('c');
+        int total = Math.toIntExact(out.length());
+        if (dx.dataType() == DataType.DOUBLE) {
+            double[] src = c.data().asDouble();
+            double[] acc = new double[total];
+            for (int i = 0; i < rows.length; i++) {
+                int o = rows[i] * d;
+                int s = i * d;
+                for (int j = 0; j < d; j++) {
+                    acc[o + j] += src[s + j];
+                }
+            }
+            out.assign(Nd4j.create(acc, out.shape(), DataType.DOUBLE));
+            return;
+        }
+        float[] src = c.data().asFloat();
+        float[] acc = new float[total];
+        for (int i = 0; i < rows.length; i++) {
+            int o = rows[i] * d;
+            int s = i * d;
+            for (int j = 0; j < d; j++) {
+                acc[o + j] += src[s + j];
+            }
+        }
+        out.data().setData(acc);
+    }
 }

@@ -1,0 +1,93 @@
+package org.rlhf4j.algorithms.model;
+
+import static java.util.Objects.requireNonNull;
+
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Language-model losses as pure functions of the logits, for {@link Nd4jBackprop#backward}: each returns
+ * the loss and writes dLoss/dLogits into a caller-owned array.
+ */
+public final class LmLoss {
+    private LmLoss() {}
+
+    /**
+     * Masked mean next-token cross-entropy, {@code -sum(mask * log softmax(logits)[target]) / sum(mask)}
+     * (the {@link TransformerGraph#LM_LOSS} of the SameDiff graph). {@code logits} is {@code [B*T,V]}
+     * with batch-major rows, {@code targets} and {@code mask} are {@code [B][T]}. Writes the gradient
+     * {@code (softmax - onehot(target)) * mask / sum(mask)} into {@code dLogits} (same shape, plain
+     * c-ordered, not {@code logits}); {@code logits} is left unchanged. An all-zero mask gives loss 0
+     * and a zero gradient.
+     */
+    public static double maskedCrossEntropy(INDArray logits, int[][] targets, float[][] mask, INDArray dLogits) {
+        requireNonNull(logits, "logits is null");
+        requireNonNull(targets, "targets is null");
+        requireNonNull(mask, "mask is null");
+        requireNonNull(dLogits, "dLogits is null");
+        int rows = (int) logits.size(0);
+        int v = (int) logits.size(1);
+        if (logits == dLogits || dLogits.isView() || dLogits.ordering() != 'c' || logits.isView() || logits.ordering() != 'c'
+                || !java.util.Arrays.equals(logits.shape(), dLogits.shape())) {
+            throw new IllegalArgumentException("logits and dLogits must be distinct plain c-ordered [rows,V] arrays");
+        }
+        int t = targets.length == 0 ? 0 : targets[0].length;
+        if (targets.length * t != rows || mask.length != targets.length) {
+            throw new IllegalArgumentException("targets " + targets.length + "x" + t + " do not match " + rows + " logit rows");
+        }
+        double count = 0;
+        for (float[] row : mask) {
+            for (float m : row) {
+                count += m;
+            }
+        }
+        if (count == 0) {
+            dLogits.assign(0);
+            return 0;
+        }
+        Nd4j.exec(new SoftMax(logits, dLogits, -1));
+        DataBuffer p = dLogits.data();
+        DataBuffer z = logits.data();
+        double[] weight = new double[rows];
+        double nll = 0;
+        for (int r = 0; r < rows; r++) {
+            float m = mask[r / t][r % t];
+            if (m == 0) {
+                continue;
+            }
+            int target = targets[r / t][r % t];
+            if (target < 0 || target >= v) {
+                throw new IllegalArgumentException("target out of range: " + target);
+            }
+            long at = (long) r * v + target;
+            double prob = p.getDouble(at);
+            // log p; from the logits when the probability underflows (far-off targets)
+            double logp = prob > 1e-30 ? Math.log(prob) : z.getDouble(at) - logSumExp(z, (long) r * v, v);
+            nll -= m * logp;
+            weight[r] = m / count;
+        }
+        // broadcasting multiply by a [rows,1] column (BroadcastMulOp along dimension 0 is 30x slower)
+        dLogits.muli(Nd4j.createFromArray(weight).castTo(dLogits.dataType()).reshape(rows, 1));
+        for (int r = 0; r < rows; r++) {
+            if (weight[r] != 0) {
+                long at = (long) r * v + targets[r / t][r % t];
+                p.put(at, p.getDouble(at) - weight[r]);
+            }
+        }
+        return nll / count;
+    }
+
+    private static double logSumExp(DataBuffer z, long start, int v) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < v; j++) {
+            max = Math.max(max, z.getDouble(start + j));
+        }
+        double sum = 0;
+        for (int j = 0; j < v; j++) {
+            sum += Math.exp(z.getDouble(start + j) - max);
+        }
+        return max + Math.log(sum);
+    }
+}
