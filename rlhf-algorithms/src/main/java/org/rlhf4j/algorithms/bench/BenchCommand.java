@@ -41,8 +41,34 @@ public final class BenchCommand {
 
     private BenchCommand() {}
 
-    @SuppressWarnings("deprecation") // setProfilingMode: the documented way to switch profiling off in M2.1
+    /** Command-line entry: {@link #run(String[], PrintStream, PrintStream)} on standard out and error. */
     public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Parses {@code args} ({@code --json}, {@code --repeats N}, {@code --only KEY,KEY}, {@code --help}), measures,
+     * and prints the report to {@code out} (notes such as skipped providers to {@code notes}).
+     *
+     * @return 0 on success, 2 for a bad option (explained on {@code notes})
+     */
+    public static int run(String[] args, PrintStream out, PrintStream notes) {
+        requireNonNull(args, "args is null");
+        requireNonNull(out, "out is null");
+        requireNonNull(notes, "notes is null");
+        try {
+            return runChecked(args, out, notes);
+        } catch (IllegalArgumentException e) {
+            notes.println("rlhf bench: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    @SuppressWarnings("deprecation") // setProfilingMode: the documented way to switch profiling off in M2.1
+    private static int runChecked(String[] args, PrintStream out, PrintStream notes) {
         boolean json = false;
         int repeats = BenchRunner.DEFAULT_REPEATS;
         Set<String> only = Set.of();
@@ -52,14 +78,14 @@ public final class BenchCommand {
                 case "--repeats" -> repeats = Integer.parseInt(requireValue(args, ++i));
                 case "--only" -> only = Set.of(requireValue(args, ++i).split(","));
                 case "-h", "--help" -> {
-                    System.out.println("usage: rlhf bench [--json] [--repeats N] [--only KEY,KEY...]");
-                    return;
+                    out.println("usage: rlhf bench [--json] [--repeats N] [--only KEY,KEY...]");
+                    return 0;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
         }
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
-        List<HotPath> paths = new ArrayList<>(defaultHotPaths(BenchShape.DEFAULT, System.err));
+        List<HotPath> paths = new ArrayList<>(defaultHotPaths(BenchShape.DEFAULT, notes));
         Set<String> selected = only;
         if (!selected.isEmpty()) {
             paths.removeIf(p -> {
@@ -71,7 +97,8 @@ public final class BenchCommand {
             });
         }
         MatmulReference matmul = selected.isEmpty() || selected.contains(BenchKeys.MATMUL) ? new MatmulReference() : null;
-        print(measure(BenchShape.DEFAULT, new BenchRunner(repeats), paths, matmul), json, System.out);
+        print(measure(BenchShape.DEFAULT, new BenchRunner(repeats), paths, matmul), json, out);
+        return 0;
     }
 
     private static String requireValue(String[] args, int i) {

@@ -79,6 +79,41 @@ public final class LmLoss {
         return nll / count;
     }
 
+    /**
+     * {@code out[b][t] = log softmax(logits[b*T+t])[targets[b][t]]} for logits {@code [B*T,V]}; the softmax goes
+     * to {@code probs} (a distinct plain c-ordered array of the same shape, clobbered), {@code logits} is
+     * left unchanged. Where a probability underflows, the log-prob is recomputed from the logits row.
+     */
+    public static float[][] targetLogProbs(INDArray logits, int[][] targets, INDArray probs) {
+        requireNonNull(logits, "logits is null");
+        requireNonNull(targets, "targets is null");
+        requireNonNull(probs, "probs is null");
+        int rows = (int) logits.size(0);
+        int v = (int) logits.size(1);
+        if (logits == probs || probs.isView() || probs.ordering() != 'c' || logits.isView() || logits.ordering() != 'c'
+                || !java.util.Arrays.equals(logits.shape(), probs.shape())) {
+            throw new IllegalArgumentException("logits and probs must be distinct plain c-ordered [rows,V] arrays");
+        }
+        int t = targets.length == 0 ? 0 : targets[0].length;
+        if (targets.length * t != rows) {
+            throw new IllegalArgumentException("targets " + targets.length + "x" + t + " do not match " + rows + " logit rows");
+        }
+        Nd4j.exec(new SoftMax(logits, probs, -1));
+        DataBuffer p = probs.data();
+        DataBuffer z = logits.data();
+        float[][] out = new float[targets.length][t];
+        for (int r = 0; r < rows; r++) {
+            int target = targets[r / t][r % t];
+            if (target < 0 || target >= v) {
+                throw new IllegalArgumentException("target out of range: " + target);
+            }
+            long at = (long) r * v + target;
+            double prob = p.getDouble(at);
+            out[r / t][r % t] = (float) (prob > 1e-30 ? Math.log(prob) : z.getDouble(at) - logSumExp(z, (long) r * v, v));
+        }
+        return out;
+    }
+
     private static double logSumExp(DataBuffer z, long start, int v) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < v; j++) {

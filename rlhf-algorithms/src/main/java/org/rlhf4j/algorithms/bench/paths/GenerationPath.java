@@ -2,6 +2,7 @@ package org.rlhf4j.algorithms.bench.paths;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rlhf4j.algorithms.bench.BenchKeys;
 import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.generation.GenerationResult;
 import org.rlhf4j.algorithms.generation.Generator;
@@ -30,7 +31,7 @@ public final class GenerationPath implements HotPath {
 
     @Override
     public String name() {
-        return kvCache ? "generate_tokens_per_s" : "generate_nocache_tokens_per_s";
+        return kvCache ? BenchKeys.GENERATE_KV : BenchKeys.GENERATE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.rlhf4j.algorithms.bench.paths;
 
+import org.rlhf4j.algorithms.bench.BenchKeys;
 import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.model.Nd4jForward;
 import org.rlhf4j.algorithms.util.Rng;
@@ -18,7 +19,7 @@ public final class LogProbPath implements HotPath {
 
     @Override
     public String name() {
-        return "logprob_tokens_per_s";
+        return BenchKeys.LOGPROB;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.rlhf4j.algorithms.bench.paths;
 
 import java.util.Arrays;
+import org.rlhf4j.algorithms.bench.BenchKeys;
 import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.optim.AdamW;
 import org.rlhf4j.algorithms.optim.LrSchedule;
@@ -22,16 +23,17 @@ public final class TrainStepPath implements HotPath {
         Rng rng = new Rng(3);
         int[][] ids = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
         int[][] targets = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
+        // as in torch_reference.py: each row has a random length in [T/2, T]; the loss ignores the rest
         float[][] mask = new float[BenchModel.BATCH][BenchModel.SEQ];
         for (float[] row : mask) {
-            Arrays.fill(row, 1f);
+            Arrays.fill(row, 0, BenchModel.SEQ / 2 + rng.nextInt(BenchModel.SEQ / 2 + 1), 1f);
         }
         batch = new LmBatch(ids, targets, mask);
     }
 
     @Override
     public String name() {
-        return "train_tokens_per_s";
+        return BenchKeys.TRAIN;
     }
 
     @Override
