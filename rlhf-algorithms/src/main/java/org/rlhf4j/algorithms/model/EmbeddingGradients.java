@@ -70,6 +70,10 @@ final class EmbeddingGradients {
                 acc[o + j] += src[s + j];
             }
         }
-        out.data().setData(acc);
+        if (out.isView() || out.offset() != 0 || out.ordering() != 'c') {
+            out.assign(Nd4j.create(acc, out.shape(), 'c'));
+        } else {
+            out.data().setData(acc);
+        }
     }
 }

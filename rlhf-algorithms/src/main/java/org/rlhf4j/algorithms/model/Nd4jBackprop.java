@@ -104,7 +104,18 @@ public final class Nd4jBackprop {
         }
     }
 
+    /** An instance for {@code [batch, seqLen]} inputs with its own gradient arrays. */
     public Nd4jBackprop(TransformerWeights weights, int batch, int seqLen) {
+        this(weights, batch, seqLen, Map.of());
+    }
+
+    /**
+     * An instance that writes the gradient of parameter {@code name} into {@code gradientBuffers.get(name)}
+     * where given (same shape and type as the parameter; e.g. {@link org.rlhf4j.algorithms.optim.AdamW#gradientBuffers()},
+     * which saves the optimizer a copy), and into its own arrays otherwise.
+     */
+    public Nd4jBackprop(TransformerWeights weights, int batch, int seqLen, Map<String, INDArray> gradientBuffers) {
+        requireNonNull(gradientBuffers, "gradientBuffers is null");
         this.w = requireNonNull(weights, "weights is null");
         this.c = weights.config();
         if (batch <= 0 || seqLen <= 0 || seqLen > c.maxSeqLen()) {
@@ -164,7 +175,12 @@ public final class Nd4jBackprop {
         attCol = Nd4j.create(dt, (long) batch * heads * seqLen, 1);
         for (String name : weights.names()) {
             if (!name.equals(ParamNames.HEAD_W) && !name.equals(ParamNames.HEAD_B)) {
-                grads.put(name, weights.get(name).ulike());
+                INDArray given = gradientBuffers.get(name);
+                INDArray p = weights.get(name);
+                if (given != null && (!java.util.Arrays.equals(given.shape(), p.shape()) || given.dataType() != p.dataType())) {
+                    throw new IllegalArgumentException("gradient buffer for " + name + " does not match the parameter");
+                }
+                grads.put(name, given != null ? given : p.ulike());
             }
         }
     }

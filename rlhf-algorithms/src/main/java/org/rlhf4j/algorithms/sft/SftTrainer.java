@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,7 +55,8 @@ public final class SftTrainer {
         this.config = requireNonNull(config, "config is null");
         this.rng = requireNonNull(rng, "rng is null");
         this.adam = new AdamW(weights, config.optimizer());
-        this.backprop = new Nd4jBackprop(weights, config.batchSize(), config.seqLen());
+        // gradients land straight in the optimizer's flat buffer
+        this.backprop = new Nd4jBackprop(weights, config.batchSize(), config.seqLen(), adam.gradientBuffers());
         this.dLogits = Nd4j.create(weights.dataType(), (long) config.batchSize() * config.seqLen(), weights.config().vocabSize());
     }
 
@@ -78,7 +78,7 @@ public final class SftTrainer {
         requireNonNull(batch, "batch is null");
         INDArray logits = backprop.forward(batch.ids());
         double loss = LmLoss.maskedCrossEntropy(logits, batch.targets(), batch.lossMask(), dLogits);
-        adam.update(new LinkedHashMap<>(backprop.backward(dLogits, null)));
+        adam.update(backprop.backward(dLogits, null));
         return loss;
     }
 

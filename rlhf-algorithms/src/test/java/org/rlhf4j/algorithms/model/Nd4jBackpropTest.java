@@ -60,11 +60,15 @@ class Nd4jBackpropTest {
         in.put(TransformerGraph.LOSS_MASK, Nd4j.createFromArray(mask));
         GradientComputer.Result ref = g.lossAndGradients(TransformerGraph.LM_LOSS, ids, in);
 
-        Nd4jBackprop bp = new Nd4jBackprop(w, b, t);
+        // gradients written into views of one flat buffer (the optimizer's), as SftTrainer does
+        Map<String, INDArray> flatViews = new org.rlhf4j.algorithms.optim.AdamW(w,
+                org.rlhf4j.algorithms.optim.AdamW.Config.defaults(org.rlhf4j.algorithms.optim.LrSchedule.constant(1e-3))).gradientBuffers();
+        Nd4jBackprop bp = new Nd4jBackprop(w, b, t, flatViews);
         INDArray logits = bp.forward(ids);
         INDArray dLogits = logits.ulike();
         double loss = LmLoss.maskedCrossEntropy(logits, targets, mask, dLogits);
         Map<String, INDArray> grads = bp.backward(dLogits, null);
+        grads.forEach((k, v) -> assertTrue(v == flatViews.get(k), k + " not written into the given buffer"));
         assertEquals(ref.loss(), loss, 1e-5);
         assertEquals(ref.gradients().keySet(), grads.keySet());
         double worst = 0;
@@ -90,7 +94,14 @@ class Nd4jBackpropTest {
         TransformerWeights w = weights(cfg, DataType.DOUBLE, 11);
         Nd4jBackprop bp = new Nd4jBackprop(w, 2, 5);
         // loss = masked CE + sum(hidden * C): exercises both entry points of backward
-        INDArray coef = Nd4j.rand(DataType.DOUBLE, 10, 8).subi(0.5);
+        Rng c = new Rng(17);
+        double[][] cv = new double[10][8];
+        for (double[] row : cv) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = c.nextGaussian();
+            }
+        }
+        INDArray coef = Nd4j.createFromArray(cv);
         java.util.function.DoubleSupplier lossFn = () -> loss(bp, IDS, TARGETS, MASK) + bp.hidden().mul(coef).sumNumber().doubleValue();
         INDArray logits = bp.forward(IDS);
         INDArray dLogits = logits.ulike();
