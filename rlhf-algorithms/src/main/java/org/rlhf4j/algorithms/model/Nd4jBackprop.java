@@ -58,8 +58,9 @@ public final class Nd4jBackprop {
     private final INDArray nfA;
     private final INDArray nfB;
     private final INDArray dqkv;
-    private final INDArray dqkvView;
     private final INDArray dqkvh;
+    private final INDArray dqkvGather;
+    private final INDArray dqkv5;
     private final INDArray dq;
     private final INDArray dk;
     private final INDArray dv;
@@ -70,6 +71,8 @@ public final class Nd4jBackprop {
     private final INDArray attTmp;
     private final INDArray attCol;
     private final INDArray onesN;
+    private final INDArray onesRowN;
+    private final INDArray onesRowD;
     private final INDArray onesD;
     private final INDArray onesT;
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
@@ -157,13 +160,16 @@ public final class Nd4jBackprop {
         colA = Nd4j.create(dt, n, 1);
         colB = Nd4j.create(dt, n, 1);
         onesN = Nd4j.ones(dt, n, 1);
+        onesRowN = Nd4j.ones(dt, 1, n);
+        onesRowD = Nd4j.ones(dt, 1, d);
         onesD = Nd4j.ones(dt, d, 1);
         onesT = Nd4j.ones(dt, seqLen, 1);
         nfA = Nd4j.create(dt, n, f);
         nfB = Nd4j.create(dt, n, f);
         dqkv = Nd4j.create(dt, n, 3L * d);
-        dqkvView = dqkv.reshape(batch, seqLen, 3, heads, dh).permute(2, 0, 3, 1, 4);
         dqkvh = Nd4j.create(dt, 3, batch, heads, seqLen, dh);
+        dqkvGather = dqkvh.permute(1, 3, 0, 2, 4);
+        dqkv5 = dqkv.reshape(batch, seqLen, 3, heads, dh);
         dq = dqkvh.get(NDArrayIndex.point(0)).reshape(batch * heads, seqLen, dh);
         dk = dqkvh.get(NDArrayIndex.point(1)).reshape(batch * heads, seqLen, dh);
         dv = dqkvh.get(NDArrayIndex.point(2)).reshape(batch * heads, seqLen, dh);
@@ -210,8 +216,8 @@ public final class Nd4jBackprop {
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
             layerNorm(x, l.xhat1, l.rstd1, p(i, "ln1.g"), p(i, "ln1.b"), l.a1);
-            Nd4j.gemm(l.a1, p(i, "attn.wqkv"), l.qkv, false, false, 1.0, 0.0);
-            l.qkv.addiRowVector(p(i, "attn.bqkv"));
+            addBias(l.qkv, p(i, "attn.bqkv"), 0.0);
+            Nd4j.gemm(l.a1, p(i, "attn.wqkv"), l.qkv, false, false, 1.0, 1.0);
             l.qkvh.assign(l.qkvView);
             l.q.muli(scale);
             Nd4j.matmul(l.q, l.k, l.att, false, true, false);
@@ -220,13 +226,13 @@ public final class Nd4jBackprop {
             Nd4j.matmul(l.att, l.v, l.ctxh.reshape(batch * heads, seqLen, dh), false, false, false);
             l.ctxView.assign(l.ctxh);
             Nd4j.gemm(l.ctx, p(i, "attn.wo"), x, false, false, 1.0, 1.0);
-            x.addiRowVector(p(i, "attn.bo"));
+            addBias(x, p(i, "attn.bo"), 1.0);
             layerNorm(x, l.xhat2, l.rstd2, p(i, "ln2.g"), p(i, "ln2.b"), l.a2);
-            Nd4j.gemm(l.a2, p(i, "mlp.w1"), l.u, false, false, 1.0, 0.0);
-            l.u.addiRowVector(p(i, "mlp.b1"));
+            addBias(l.u, p(i, "mlp.b1"), 0.0);
+            Nd4j.gemm(l.a2, p(i, "mlp.w1"), l.u, false, false, 1.0, 1.0);
             gelu(l.u, l.s, l.hg);
             Nd4j.gemm(l.hg, p(i, "mlp.w2"), x, false, false, 1.0, 1.0);
-            x.addiRowVector(p(i, "mlp.b2"));
+            addBias(x, p(i, "mlp.b2"), 1.0);
         }
         layerNorm(x, fXhat, fRstd, w.get(ParamNames.LN_F_G), w.get(ParamNames.LN_F_B), hidden);
         forwardDone = true;
@@ -300,20 +306,19 @@ public final class Nd4jBackprop {
             // softmax backward: dscores = att * (datt - rowsum(datt * att))
             datt.mul(l.att, attTmp);
             Nd4j.gemm(attTmp.reshape((long) batch * heads * seqLen, seqLen), onesT, attCol, false, false, 1.0, 0.0);
-            INDArray datt2 = datt.reshape((long) batch * heads * seqLen, seqLen);
-            datt2.subi(attCol);
-            datt.muli(l.att);
+            datt.reshape((long) batch * heads * seqLen, seqLen).sub(attCol, attTmp.reshape((long) batch * heads * seqLen, seqLen));
+            attTmp.mul(l.att, datt);
             Nd4j.matmul(datt, l.k, dq, false, false, false);
             dq.muli(scale);
             Nd4j.matmul(datt, l.q, dk, true, false, false); // q holds q * scale
-            dqkvView.assign(dqkvh);
+            dqkv5.assign(dqkvGather); // contiguous writes, strided reads
             Nd4j.gemm(l.a1, dqkv, g(i, "attn.wqkv"), true, false, 1.0, 0.0);
             colSum(dqkv, g(i, "attn.bqkv"));
             Nd4j.gemm(dqkv, p(i, "attn.wqkv"), ndA, false, true, 1.0, 0.0);
             layerNormBackward(ndA, l.xhat1, l.rstd1, p(i, "ln1.g"), g(i, "ln1.g"), g(i, "ln1.b"));
         }
-        EmbeddingGradients.scatterAddInto(dX, tok, grads.get(ParamNames.TOK_EMB));
-        EmbeddingGradients.scatterAddInto(dX, pos, grads.get(ParamNames.POS_EMB));
+        EmbeddingGradients.scatterAddInto(dX, new int[][] {tok, pos},
+                new INDArray[] {grads.get(ParamNames.TOK_EMB), grads.get(ParamNames.POS_EMB)});
         return gradsView;
     }
 
@@ -332,15 +337,24 @@ public final class Nd4jBackprop {
 
     /** out = xhat * g + b with xhat = (x - mean) * rstd, rstd = 1 / sqrt(var + eps); keeps xhat and rstd. */
     private void layerNorm(INDArray in, INDArray xhat, INDArray rstd, INDArray gain, INDArray bias, INDArray out) {
+        // (broadcasts are written out-of-place: in-place column broadcasts are 3x slower in ND4J)
         rowMean(in, colA);
-        in.sub(colA, xhat);
-        xhat.mul(xhat, ndC);
-        rowMean(ndC, rstd);
+        in.sub(colA, ndC); // centred
+        ndC.mul(ndC, xhat);
+        rowMean(xhat, rstd);
         rstd.addi(c.layerNormEps());
         Transforms.pow(rstd, -0.5, false);
-        xhat.muli(rstd);
+        ndC.mul(rstd, xhat);
         xhat.mul(gain.reshape(1, d), out);
-        out.addi(bias.reshape(1, d));
+        addBias(out, bias, 1.0);
+    }
+
+    /**
+     * {@code out = beta * out + ones[N,1] @ bias[1,cols]}: adds (beta 1) or writes (beta 0) the bias in every
+     * row as a rank-1 matrix product, several times faster than a broadcast row-vector add here.
+     */
+    private void addBias(INDArray out, INDArray bias, double beta) {
+        Nd4j.gemm(onesN, bias.reshape(1, bias.length()), out, false, false, 1.0, beta);
     }
 
     /** out {@code [rows,1]} = mean over the columns of {@code a [rows,D]} (a matrix-vector product: faster than a reduction). */
@@ -348,9 +362,9 @@ public final class Nd4jBackprop {
         Nd4j.gemm(a, onesD, out, false, false, 1.0 / d, 0.0);
     }
 
-    /** out {@code [cols]} = column sums of {@code a [N,cols]}. */
+    /** out {@code [cols]} = column sums of {@code a [N,cols]} (as ones[1,N] @ a). */
     private void colSum(INDArray a, INDArray out) {
-        Nd4j.gemm(a, onesN, out.reshape(out.length(), 1), true, false, 1.0, 0.0);
+        Nd4j.gemm(onesRowN, a, out.reshape(1, out.length()), false, false, 1.0, 0.0);
     }
 
     /**
@@ -361,15 +375,15 @@ public final class Nd4jBackprop {
         colSum(da, dBias);
         da.mul(xhat, ndB);
         colSum(ndB, dGain);
-        da.muli(gain.reshape(1, d)); // da is now dxhat
-        rowMean(da, colA);
-        da.mul(xhat, ndB);
+        da.mul(gain.reshape(1, d), ndC); // dxhat
+        rowMean(ndC, colA);
+        ndC.mul(xhat, ndB);
         rowMean(ndB, colB);
-        da.subi(colA);
         xhat.mul(colB, ndB);
-        da.subi(ndB);
-        da.muli(rstd);
-        dX.addi(da);
+        ndC.subi(ndB);
+        Nd4j.gemm(colA, onesRowD, ndC, false, false, -1.0, 1.0); // ndC -= mean(dxhat), a rank-1 update
+        ndC.mul(rstd, ndB);
+        dX.addi(ndB);
     }
 
     private static final double GELU_C = 2.0 * Math.sqrt(2.0 / Math.PI);
