@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rlhf4j.algorithms.model.EngineThreads;
 
 /**
  * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY]}: measures every discovered hot path and the
@@ -34,7 +35,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *  "&lt;hot path name&gt;": {"median", "min", "max", "unit"}, ...}
  * </pre>
  *
- * A hot path that throws is reported as {@code {"error": message}} and the others still run.
+ * A hot path that throws is reported as {@code {"error": message}} and the others still run. Thread
+ * counts follow {@link EngineThreads#applyDefaults()} (one thread unless asked otherwise).
  */
 public final class BenchCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,6 +87,7 @@ public final class BenchCommand {
             }
         }
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        EngineThreads.applyDefaults();
         List<HotPath> paths = new ArrayList<>(defaultHotPaths(BenchShape.DEFAULT, notes));
         Set<String> selected = only;
         if (!selected.isEmpty()) {
