@@ -47,6 +47,27 @@ public final class LmLoss {
             dLogits.assign(0);
             return 0;
         }
+        double[] sums = expRowSums(logits, dLogits);
+        if (sums != null) {
+            // dLogits holds exp(logits): log p = z - log(sum), gradient = exp * w / sum - w * onehot
+            DataBuffer z = logits.data();
+            double[] weight = new double[rows];
+            double[] scale = new double[rows];
+            double nll = 0;
+            for (int r = 0; r < rows; r++) {
+                float m = mask[r / t][r % t];
+                if (m == 0) {
+                    continue;
+                }
+                int target = checkedTarget(targets[r / t][r % t], v);
+                nll -= m * (z.getDouble((long) r * v + target) - Math.log(sums[r]));
+                weight[r] = m / count;
+                scale[r] = weight[r] / sums[r];
+            }
+            dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(rows, 1));
+            subtractAtTargets(dLogits, targets, weight, v, t);
+            return nll / count;
+        }
         Nd4j.exec(new SoftMax(logits, dLogits, -1));
         DataBuffer p = dLogits.data();
         DataBuffer z = logits.data();
@@ -57,10 +78,7 @@ public final class LmLoss {
             if (m == 0) {
                 continue;
             }
-            int target = targets[r / t][r % t];
-            if (target < 0 || target >= v) {
-                throw new IllegalArgumentException("target out of range: " + target);
-            }
+            int target = checkedTarget(targets[r / t][r % t], v);
             long at = (long) r * v + target;
             double prob = p.getDouble(at);
             // log p; from the logits when the probability underflows (far-off targets)
@@ -70,13 +88,43 @@ public final class LmLoss {
         }
         // broadcasting multiply by a [rows,1] column (BroadcastMulOp along dimension 0 is 30x slower)
         dLogits.muli(Nd4j.createFromArray(weight).castTo(dLogits.dataType()).reshape(rows, 1));
-        for (int r = 0; r < rows; r++) {
+        subtractAtTargets(dLogits, targets, weight, v, t);
+        return nll / count;
+    }
+
+    private static void subtractAtTargets(INDArray dLogits, int[][] targets, double[] weight, int v, int t) {
+        DataBuffer p = dLogits.data();
+        for (int r = 0; r < weight.length; r++) {
             if (weight[r] != 0) {
                 long at = (long) r * v + targets[r / t][r % t];
                 p.put(at, p.getDouble(at) - weight[r]);
             }
         }
-        return nll / count;
+    }
+
+    private static int checkedTarget(int target, int v) {
+        if (target < 0 || target >= v) {
+            throw new IllegalArgumentException("target out of range: " + target);
+        }
+        return target;
+    }
+
+    /** Logits up to this size in absolute value cannot overflow or underflow exp in float. */
+    private static final double SAFE_EXP = 60;
+
+    /**
+     * Writes exp(logits) into {@code out} and returns the row sums, when every |logit| is below
+     * {@value #SAFE_EXP} (so no max-subtraction is needed: 3 cheap ops instead of ND4J's slower softmax);
+     * returns null otherwise (the caller then uses the softmax op).
+     */
+    private static double[] expRowSums(INDArray logits, INDArray out) {
+        if (!(logits.amaxNumber().doubleValue() < SAFE_EXP)) {
+            return null;
+        }
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.strict.Exp(logits, out));
+        INDArray sums = Nd4j.create(logits.dataType(), logits.size(0), 1);
+        Nd4j.gemm(out, Nd4j.ones(logits.dataType(), logits.size(1), 1), sums, false, false, 1.0, 0.0);
+        return sums.data().asDouble();
     }
 
     /**
@@ -97,6 +145,16 @@ public final class LmLoss {
         int t = targets.length == 0 ? 0 : targets[0].length;
         if (targets.length * t != rows) {
             throw new IllegalArgumentException("targets " + targets.length + "x" + t + " do not match " + rows + " logit rows");
+        }
+        double[] sums = expRowSums(logits, probs);
+        if (sums != null) {
+            DataBuffer z = logits.data();
+            float[][] out = new float[targets.length][t];
+            for (int r = 0; r < rows; r++) {
+                int target = checkedTarget(targets[r / t][r % t], v);
+                out[r / t][r % t] = (float) (z.getDouble((long) r * v + target) - Math.log(sums[r]));
+            }
+            return out;
         }
         Nd4j.exec(new SoftMax(logits, probs, -1));
         DataBuffer p = probs.data();

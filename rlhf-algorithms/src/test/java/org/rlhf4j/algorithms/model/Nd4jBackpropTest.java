@@ -154,4 +154,42 @@ class Nd4jBackpropTest {
         assertEquals(0.0, LmLoss.maskedCrossEntropy(logits, TARGETS, new float[2][5], d));
         assertEquals(0.0, d.amaxNumber().doubleValue());
     }
+
+    @Test
+    void crossEntropyIsShiftInvariantOnBothTheExpAndTheSoftmaxRoute() {
+        // |logits| < 60 takes the exp + row-sum route, a shift by 75 the softmax-op route: same results
+        Rng r = new Rng(3);
+        double[][] z = new double[10][11];
+        for (double[] row : z) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = 3 * r.nextGaussian();
+            }
+        }
+        INDArray small = Nd4j.createFromArray(z).castTo(DataType.FLOAT);
+        INDArray shifted = small.add(75);
+        INDArray d1 = small.ulike();
+        INDArray d2 = small.ulike();
+        double l1 = LmLoss.maskedCrossEntropy(small, TARGETS, MASK, d1);
+        double l2 = LmLoss.maskedCrossEntropy(shifted, TARGETS, MASK, d2);
+        double hand = 0;
+        for (int row = 0; row < 10; row++) {
+            if (MASK[row / 5][row % 5] > 0) {
+                double sum = 0;
+                for (double v : z[row]) {
+                    sum += Math.exp(v);
+                }
+                hand += Math.log(sum) - z[row][TARGETS[row / 5][row % 5]];
+            }
+        }
+        assertEquals(hand / 6, l1, 1e-5);
+        assertEquals(l1, l2, 1e-5);
+        assertTrue(d1.sub(d2).amaxNumber().doubleValue() < 1e-6);
+        float[][] lp1 = LmLoss.targetLogProbs(small, TARGETS, small.ulike());
+        float[][] lp2 = LmLoss.targetLogProbs(shifted, TARGETS, small.ulike());
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 5; j++) {
+                assertEquals(lp1[i][j], lp2[i][j], 1e-4);
+            }
+        }
+    }
 }
