@@ -156,7 +156,8 @@ public final class BenchCommand {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put(BenchKeys.BACKEND, backend());
         Environment env = Nd4j.getEnvironment();
-        report.put(BenchKeys.OMP_NUM_THREADS, env.maxThreads());
+        // the threads operations really use (maxThreads is libnd4j's pool size, which can only grow)
+        report.put(BenchKeys.OMP_NUM_THREADS, env.maxMasterThreads());
         report.put(BenchKeys.BLAS, blas(env));
         report.put(BenchKeys.MODEL, shape.toJsonMap());
         report.put("repeats", runner.repeats());

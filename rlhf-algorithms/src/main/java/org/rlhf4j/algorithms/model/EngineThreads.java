@@ -2,6 +2,7 @@ package org.rlhf4j.algorithms.model;
 
 import java.util.function.Function;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Thread counts of the ND4J engine: libnd4j's own operations (element-wise, reductions, softmax) and
@@ -42,6 +43,9 @@ public final class EngineThreads {
 
     /** Sets libnd4j's operation threads and the BLAS threads. */
     public static Settings apply(Settings s) {
+        // libnd4j's setMaxThreads can only raise its pool size; the OpenMP team size and the master
+        // thread count are what its operations actually use
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(s.opThreads());
         Nd4j.getEnvironment().setMaxThreads(s.opThreads());
         Nd4j.getEnvironment().setMaxMasterThreads(s.opThreads());
         Nd4j.factory().blas().setMaxThreads(s.blasThreads());
