@@ -19,7 +19,7 @@ import org.rlhf4j.algorithms.util.Rng;
 /**
  * Supervised fine-tuning / pre-training: masked next-token cross-entropy (prompt tokens excluded),
  * AdamW with warm-up + cosine schedule and global-norm clipping, one forward+backward per step on the
- * hand-written ND4J path ({@link Nd4jBackprop}, the same gradients as the SameDiff graph, about 3x faster).
+ * hand-written ND4J path ({@link Nd4jBackprop}: the same gradients as the SameDiff graph, about 2.2x faster).
  *
  * <p>Data order: each epoch is a permutation of the examples drawn from the trainer's {@link Rng};
  * batches are consecutive slices of it (an incomplete tail is skipped). The state (weights, moments,

@@ -16,7 +16,7 @@ public final class EnginePaths {
         return List.of(TrainStepPath::new, LogProbPath::new, () -> new GenerationPath(true), () -> new GenerationPath(false));
     }
 
-    /** Warms up, then times {@code reps} runs; returns the median throughput in units/s. */
+    /** Warms up (which builds the path's model), then times {@code reps} runs; returns the median throughput in units/s. */
     public static double measure(HotPath path, int reps) {
         path.warmUp();
         double[] rates = new double[reps];

@@ -14,12 +14,10 @@ import org.rlhf4j.algorithms.util.Rng;
  * counts {@code batch * seq} tokens per step.
  */
 public final class TrainStepPath implements HotPath {
-    private final SftTrainer trainer;
     private final LmBatch batch;
+    private SftTrainer trainer; // built in warmUp (heavy: model, optimizer and activation buffers)
 
     public TrainStepPath() {
-        AdamW.Config opt = AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR));
-        trainer = new SftTrainer(BenchModel.weights(1), new SftTrainer.Config(BenchModel.BATCH, BenchModel.SEQ, opt), new Rng(2));
         Rng rng = new Rng(3);
         int[][] ids = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
         int[][] targets = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
@@ -43,6 +41,8 @@ public final class TrainStepPath implements HotPath {
 
     @Override
     public void warmUp() {
+        AdamW.Config opt = AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR));
+        trainer = new SftTrainer(BenchModel.weights(1), new SftTrainer.Config(BenchModel.BATCH, BenchModel.SEQ, opt), new Rng(2));
         for (int i = 0; i < 3; i++) {
             trainer.trainStep(batch);
         }
@@ -50,7 +50,16 @@ public final class TrainStepPath implements HotPath {
 
     @Override
     public long runOnce() {
+        if (trainer == null) {
+            throw new IllegalStateException("warmUp first");
+        }
         trainer.trainStep(batch);
         return (long) BenchModel.BATCH * BenchModel.SEQ;
+    }
+
+    @Override
+    public void close() {
+        trainer = null;
+        System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }
 }
