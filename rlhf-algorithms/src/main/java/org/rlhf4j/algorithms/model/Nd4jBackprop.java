@@ -191,14 +191,17 @@ public final class Nd4jBackprop {
         }
     }
 
+    /** The weights this pass reads (shared, not copied). */
     public TransformerWeights weights() {
         return w;
     }
 
+    /** Rows B of the {@code [B,T]} inputs this instance serves. */
     public int batch() {
         return batch;
     }
 
+    /** Columns T of the {@code [B,T]} inputs this instance serves. */
     public int seqLen() {
         return seqLen;
     }
