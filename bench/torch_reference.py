@@ -222,7 +222,13 @@ def main():
     }
 
     if want("train_tokens_per_s"):
-        opt = torch.optim.AdamW(list(P.values()), lr=a.lr)
+        # the same step as rlhf4j's AdamW (AdamW.Config.defaults): betas (0.9, 0.95), eps 1e-8, weight
+        # decay 0.01 on rank-2 parameters (matrices, embeddings) only, global-norm clip 1.0 below.
+        # (rlhf4j adds eps to sqrt(v) before the bias correction, torch after: same cost, ~eps difference.)
+        decay = [p for p in P.values() if p.dim() >= 2]
+        no_decay = [p for p in P.values() if p.dim() < 2]
+        opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                                lr=a.lr, betas=(0.9, 0.95), eps=1e-8)
 
         def train():
             for _ in range(a.train_steps):

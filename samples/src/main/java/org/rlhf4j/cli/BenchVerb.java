@@ -1,22 +1,27 @@
 package org.rlhf4j.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rlhf4j.algorithms.bench.BenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code rlhf bench}: delegates to the hot-path benchmark harness of rlhf-algorithms
- * ({@code org.rlhf4j.algorithms.bench.BenchCommand.main}) once it exists; until then it says so.
+ * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY]}: runs the hot-path benchmark of rlhf-algorithms
+ * ({@link BenchCommand}: training step, log-prob scoring, generation with and without the key/value cache,
+ * 1024 matmul) and prints its table or JSON. Exit code 0, or 2 for a bad option.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Print the throughput figures of the hot paths.")
+        description = "Print the throughput figures of the hot paths (median of N timed runs after warm-up).")
 public final class BenchVerb implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = "--json", description = "Print JSON.")
+    @Option(names = "--json", description = "Print JSON (the keys of bench/torch_reference.py).")
     boolean json;
 
     @Unmatched
@@ -29,9 +34,23 @@ public final class BenchVerb implements Callable<Integer> {
     @Override
     public Integer call() {
         context.err().println("ND4J backend: " + Nd4jBackend.describe());
-        // Replace with: BenchCommand.main(args) once rlhf-algorithms ships org.rlhf4j.algorithms.bench.BenchCommand.
-        context.err().println("rlhf bench: not available yet (the benchmark harness arrives with rlhf-algorithms)");
         context.err().flush();
-        return ExitCodes.NOT_AVAILABLE;
+        List<String> args = new ArrayList<>();
+        if (json) {
+            args.add("--json");
+        }
+        args.addAll(arguments);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream n = new PrintStream(notes, true, StandardCharsets.UTF_8)) {
+            code = BenchCommand.run(args.toArray(new String[0]), o, n);
+        }
+        context.out().print(out.toString(StandardCharsets.UTF_8));
+        context.out().flush();
+        context.err().print(notes.toString(StandardCharsets.UTF_8));
+        context.err().flush();
+        return code;
     }
 }

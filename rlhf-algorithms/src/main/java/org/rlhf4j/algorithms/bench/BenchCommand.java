@@ -23,6 +23,7 @@ import org.nd4j.linalg.api.blas.Blas;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rlhf4j.algorithms.model.EngineThreads;
 
 /**
  * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY]}: measures every discovered hot path and the
@@ -34,15 +35,42 @@ import org.nd4j.linalg.factory.Nd4j;
  *  "&lt;hot path name&gt;": {"median", "min", "max", "unit"}, ...}
  * </pre>
  *
- * A hot path that throws is reported as {@code {"error": message}} and the others still run.
+ * A hot path that throws is reported as {@code {"error": message}} and the others still run. Thread
+ * counts follow {@link EngineThreads#applyDefaults()} (one thread unless asked otherwise).
  */
 public final class BenchCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private BenchCommand() {}
 
-    @SuppressWarnings("deprecation") // setProfilingMode: the documented way to switch profiling off in M2.1
+    /** Command-line entry: {@link #run(String[], PrintStream, PrintStream)} on standard out and error. */
     public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Parses {@code args} ({@code --json}, {@code --repeats N}, {@code --only KEY,KEY}, {@code --help}), measures,
+     * and prints the report to {@code out} (notes such as skipped providers to {@code notes}).
+     *
+     * @return 0 on success, 2 for a bad option (explained on {@code notes})
+     */
+    public static int run(String[] args, PrintStream out, PrintStream notes) {
+        requireNonNull(args, "args is null");
+        requireNonNull(out, "out is null");
+        requireNonNull(notes, "notes is null");
+        try {
+            return runChecked(args, out, notes);
+        } catch (IllegalArgumentException e) {
+            notes.println("rlhf bench: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    @SuppressWarnings("deprecation") // setProfilingMode: the documented way to switch profiling off in M2.1
+    private static int runChecked(String[] args, PrintStream out, PrintStream notes) {
         boolean json = false;
         int repeats = BenchRunner.DEFAULT_REPEATS;
         Set<String> only = Set.of();
@@ -52,14 +80,15 @@ public final class BenchCommand {
                 case "--repeats" -> repeats = Integer.parseInt(requireValue(args, ++i));
                 case "--only" -> only = Set.of(requireValue(args, ++i).split(","));
                 case "-h", "--help" -> {
-                    System.out.println("usage: rlhf bench [--json] [--repeats N] [--only KEY,KEY...]");
-                    return;
+                    out.println("usage: rlhf bench [--json] [--repeats N] [--only KEY,KEY...]");
+                    return 0;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
         }
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
-        List<HotPath> paths = new ArrayList<>(defaultHotPaths(BenchShape.DEFAULT, System.err));
+        EngineThreads.applyDefaults();
+        List<HotPath> paths = new ArrayList<>(defaultHotPaths(BenchShape.DEFAULT, notes));
         Set<String> selected = only;
         if (!selected.isEmpty()) {
             paths.removeIf(p -> {
@@ -71,7 +100,8 @@ public final class BenchCommand {
             });
         }
         MatmulReference matmul = selected.isEmpty() || selected.contains(BenchKeys.MATMUL) ? new MatmulReference() : null;
-        print(measure(BenchShape.DEFAULT, new BenchRunner(repeats), paths, matmul), json, System.out);
+        print(measure(BenchShape.DEFAULT, new BenchRunner(repeats), paths, matmul), json, out);
+        return 0;
     }
 
     private static String requireValue(String[] args, int i) {
@@ -126,7 +156,8 @@ public final class BenchCommand {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put(BenchKeys.BACKEND, backend());
         Environment env = Nd4j.getEnvironment();
-        report.put(BenchKeys.OMP_NUM_THREADS, env.maxThreads());
+        // the threads operations really use (maxThreads is libnd4j's pool size, which can only grow)
+        report.put(BenchKeys.OMP_NUM_THREADS, env.maxMasterThreads());
         report.put(BenchKeys.BLAS, blas(env));
         report.put(BenchKeys.MODEL, shape.toJsonMap());
         report.put("repeats", runner.repeats());

@@ -38,4 +38,53 @@ final class EmbeddingGradients {
         }
         return Nd4j.create(out, new long[] {numRows, d}, 'c').castTo(dx.dataType());
     }
+
+    /**
+     * For each k, overwrites {@code out[k] [numRows_k, D]} with the scatter-add of {@code dx}'s rows by
+     * {@code rows[k]}: {@code out[k][rows[k][i], :] += dx[i, :]}, starting from zero (one copy of dx for all).
+     */
+    static void scatterAddInto(INDArray dx, int[][] rows, INDArray[] out) {
+        int d = (int) dx.size(1);
+        if (rows.length != out.length) {
+            throw new IllegalArgumentException(rows.length + " index arrays for " + out.length + " outputs");
+        }
+        for (int k = 0; k < rows.length; k++) {
+            if (dx.size(0) != rows[k].length || out[k].size(1) != d) {
+                throw new IllegalArgumentException("shape mismatch: dx " + java.util.Arrays.toString(dx.shape()) + ", ids "
+                        + rows[k].length + ", out " + java.util.Arrays.toString(out[k].shape()));
+            }
+        }
+        INDArray c = dx.ordering() == 'c' && !dx.isView() ? dx : dx.dup('c');
+        if (dx.dataType() == DataType.DOUBLE) {
+            double[] src = c.data().asDouble();
+            for (int k = 0; k < rows.length; k++) {
+                double[] acc = new double[Math.toIntExact(out[k].length())];
+                for (int i = 0; i < rows[k].length; i++) {
+                    int o = rows[k][i] * d;
+                    int s = i * d;
+                    for (int j = 0; j < d; j++) {
+                        acc[o + j] += src[s + j];
+                    }
+                }
+                out[k].assign(Nd4j.create(acc, out[k].shape(), DataType.DOUBLE));
+            }
+            return;
+        }
+        float[] src = c.data().asFloat();
+        for (int k = 0; k < rows.length; k++) {
+            float[] acc = new float[Math.toIntExact(out[k].length())];
+            for (int i = 0; i < rows[k].length; i++) {
+                int o = rows[k][i] * d;
+                int s = i * d;
+                for (int j = 0; j < d; j++) {
+                    acc[o + j] += src[s + j];
+                }
+            }
+            if (out[k].isView() || out[k].offset() != 0 || out[k].ordering() != 'c') {
+                out[k].assign(Nd4j.create(acc, out[k].shape(), 'c'));
+            } else {
+                out[k].data().setData(acc);
+            }
+        }
+    }
 }

@@ -17,12 +17,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link TransformerGraph} (tested to ~1e-4 in float).
  *
  * <p>Token ids are {@code [B,T]} INDArrays of any integer or float type, or {@code int[][]}.
+ * {@link #tokenLogProbs} runs on a buffered {@link Nd4jBackprop} kept for the last batch shape (so it is
+ * fast when called repeatedly with one shape, and an instance must not be shared between threads).
  */
 public final class Nd4jForward {
     private static final double NEG_INF = -1e9;
 
     private final TransformerWeights w;
     private final TransformerConfig c;
+    private Nd4jBackprop scorer;
+    private INDArray probs;
 
     public Nd4jForward(TransformerWeights weights) {
         this.w = requireNonNull(weights, "weights is null");
@@ -57,6 +61,20 @@ public final class Nd4jForward {
      * the same quantity as the graph output {@link TransformerGraph#TOKEN_LOGP}.
      */
     public float[][] tokenLogProbs(int[][] ids, int[][] targets) {
+        requireNonNull(ids, "ids is null");
+        requireNonNull(targets, "targets is null");
+        if (ids.length > 0 && ids[0].length <= c.maxSeqLen() && w.heads().hasLm()) {
+            // the buffered pass of Nd4jBackprop (no per-op allocation), kept for the last shape seen
+            if (scorer == null || scorer.batch() != ids.length || scorer.seqLen() != ids[0].length) {
+                scorer = new Nd4jBackprop(w, ids.length, ids[0].length);
+                probs = scorer.forward(ids).ulike();
+            }
+            return LmLoss.targetLogProbs(scorer.forward(ids), targets, probs);
+        }
+        return tokenLogProbsUnbuffered(ids, targets);
+    }
+
+    private float[][] tokenLogProbsUnbuffered(int[][] ids, int[][] targets) {
         INDArray logp = logProbs(ids);
         int b = ids.length;
         int t = ids[0].length;

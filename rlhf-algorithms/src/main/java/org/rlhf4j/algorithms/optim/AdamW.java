@@ -7,6 +7,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 
 /**
@@ -21,6 +22,12 @@ import org.rlhf4j.algorithms.model.TransformerWeights;
  * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * wd * p (decay, matrices only);
  * p -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps) (Kingma and Ba's efficient form, one fused native op).
  * The gradient arrays passed to {@link #update} are consumed (overwritten with the update).
+ *
+ * <p>Speed: moments and a gradient buffer are each ONE flat array with a view per parameter. An update
+ * with a gradient for every parameter runs the norm, the clipping and the fused Adam op once over the
+ * flat arrays (instead of once per parameter); a caller that writes its gradients straight into
+ * {@link #gradientBuffers()} also saves the copy. Updates of a subset of the parameters take the
+ * per-parameter route; both give the same result up to float summation order in the norm.
  */
 public final class AdamW {
     /** AdamW hyper-parameters. */
@@ -42,6 +49,10 @@ public final class AdamW {
     private final TransformerWeights weights;
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
+    private final Map<String, INDArray> g = new LinkedHashMap<>();
+    private final INDArray mFlat;
+    private final INDArray vFlat;
+    private final INDArray gFlat;
     private long step;
 
     public AdamW(TransformerWeights weights, Config config) {
@@ -50,11 +61,38 @@ public final class AdamW {
         if (weights.isFrozen()) {
             throw new IllegalArgumentException("cannot optimise frozen (reference) weights");
         }
+        long total = weights.numParams();
+        mFlat = Nd4j.zeros(weights.dataType(), total);
+        vFlat = Nd4j.zeros(weights.dataType(), total);
+        gFlat = Nd4j.zeros(weights.dataType(), total);
+        long offset = 0;
         for (String name : weights.names()) {
             INDArray p = weights.get(name);
-            m.put(name, p.ulike().assign(0));
-            v.put(name, p.ulike().assign(0));
+            m.put(name, slice(mFlat, offset, p));
+            v.put(name, slice(vFlat, offset, p));
+            g.put(name, slice(gFlat, offset, p));
+            offset += p.length();
         }
+    }
+
+    private static INDArray slice(INDArray flat, long offset, INDArray like) {
+        INDArray view = flat.get(NDArrayIndex.interval(offset, offset + like.length())).reshape('c', like.shape());
+        view.putScalar(0, 1.0); // make sure the view writes through to the flat array
+        boolean shared = flat.getDouble(offset) == 1.0;
+        flat.putScalar(offset, 0.0);
+        if (!shared) {
+            throw new IllegalStateException("reshape copied a flat-buffer view");
+        }
+        return view;
+    }
+
+    /**
+     * Gradient arrays, one per parameter (views of one flat buffer, shaped like the parameters): a
+     * gradient computed INTO these and passed to {@link #update} skips a copy. Their contents are
+     * overwritten by every update.
+     */
+    public Map<String, INDArray> gradientBuffers() {
+        return java.util.Collections.unmodifiableMap(g);
     }
 
     public Config config() {
@@ -78,6 +116,9 @@ public final class AdamW {
      */
     public double update(Map<String, INDArray> grads) {
         requireNonNull(grads, "grads is null");
+        if (grads.keySet().equals(g.keySet())) {
+            return updateAll(grads);
+        }
         double norm = GradClip.globalNorm(grads.values());
         if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
             double scale = config.maxGradNorm() / (norm + 1e-6);
@@ -97,6 +138,32 @@ public final class AdamW {
                 p.muli(1 - lr * config.weightDecay());
             }
             p.subi(g);
+        }
+        return norm;
+    }
+
+    /** Every parameter has a gradient: one pass over the flat buffers. */
+    private double updateAll(Map<String, INDArray> grads) {
+        for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+            INDArray buffer = g.get(e.getKey());
+            if (e.getValue() != buffer) {
+                buffer.assign(e.getValue());
+            }
+        }
+        double norm = Math.sqrt(Nd4j.getBlasWrapper().dot(gFlat, gFlat));
+        if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
+            gFlat.muli(config.maxGradNorm() / (norm + 1e-6));
+        }
+        double lr = config.schedule().lr(step);
+        int iteration = (int) step;
+        step++;
+        Nd4j.exec(new AdamUpdater(gFlat, vFlat, mFlat, lr, config.beta1(), config.beta2(), config.eps(), iteration));
+        for (Map.Entry<String, INDArray> e : g.entrySet()) {
+            INDArray p = weights.get(e.getKey());
+            if (config.weightDecay() > 0 && p.rank() >= 2) {
+                p.muli(1 - lr * config.weightDecay());
+            }
+            p.subi(e.getValue());
         }
         return norm;
     }

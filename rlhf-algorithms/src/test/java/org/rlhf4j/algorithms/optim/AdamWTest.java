@@ -27,6 +27,16 @@ class AdamWTest {
 
     @Test
     void updatesMatchAHandComputedAdamWWithClipping() {
+        check(false);
+    }
+
+    @Test
+    void theFlatRouteForAllParametersMatchesTheSameHandComputedAdamW() {
+        check(true);
+    }
+
+    /** @param allParams pass a (zero) gradient for every parameter, which takes the flat-buffer route */
+    private static void check(boolean allParams) {
         TransformerConfig cfg = TransformerConfig.of(5, 4, 1, 1, 3);
         TransformerWeights w = TransformerWeights.init(cfg, Heads.LM, new Rng(1), DataType.DOUBLE);
         double lr = 0.1;
@@ -45,6 +55,9 @@ class AdamWTest {
         double[][] gs = {g1, g2};
         for (int t = 1; t <= 2; t++) {
             Map<String, INDArray> grads = new LinkedHashMap<>();
+            if (allParams) {
+                w.names().forEach(n -> grads.put(n, w.get(n).ulike().assign(0)));
+            }
             INDArray ge = Nd4j.zeros(DataType.DOUBLE, 5, 4);
             ge.putScalar(0, gs[t - 1][0]);
             INDArray gb = Nd4j.zeros(DataType.DOUBLE, 16);
@@ -67,5 +80,11 @@ class AdamWTest {
             assertEquals(b, w.get("h0.mlp.b1").getDouble(0), 1e-12, "step " + t);
         }
         assertEquals(2, adam.step());
+        if (allParams) {
+            // untouched parameters: matrices only decayed, vectors unchanged; moments exported by name
+            assertEquals(0.0, adam.exportArrays().get("adam.m.lm_head").amaxNumber().doubleValue());
+            assertEquals(m, adam.exportArrays().get("adam.m.tok_emb").getDouble(0), 1e-12);
+            assertEquals(0.0, w.get("ln_f.b").amaxNumber().doubleValue()); // zero-initialised bias, zero gradient
+        }
     }
 }

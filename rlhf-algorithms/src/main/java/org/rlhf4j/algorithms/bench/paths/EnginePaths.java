@@ -16,7 +16,7 @@ public final class EnginePaths {
         return List.of(TrainStepPath::new, LogProbPath::new, () -> new GenerationPath(true), () -> new GenerationPath(false));
     }
 
-    /** Warms up, then times {@code reps} runs; returns the median throughput in units/s. */
+    /** Warms up (which builds the path's model), then times {@code reps} runs; returns the median throughput in units/s. */
     public static double measure(HotPath path, int reps) {
         path.warmUp();
         double[] rates = new double[reps];
@@ -32,6 +32,7 @@ public final class EnginePaths {
     /** Prints every path's median throughput: {@code java ... EnginePaths [reps]}. */
     public static void main(String[] args) {
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+        org.rlhf4j.algorithms.model.EngineThreads.applyDefaults();
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         for (Supplier<HotPath> s : all()) {
             try (HotPath p = s.get()) {

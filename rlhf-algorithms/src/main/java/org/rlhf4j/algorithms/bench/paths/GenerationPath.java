@@ -2,6 +2,7 @@ package org.rlhf4j.algorithms.bench.paths;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rlhf4j.algorithms.bench.BenchKeys;
 import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.generation.GenerationResult;
 import org.rlhf4j.algorithms.generation.Generator;
@@ -17,7 +18,7 @@ public final class GenerationPath implements HotPath {
     public static final int NEW_TOKENS = BenchModel.SEQ - PROMPT_LEN;
 
     private final boolean kvCache;
-    private final Generator generator = new Generator(BenchModel.weights(1));
+    private Generator generator; // built in warmUp
     private final List<int[]> prompts = new ArrayList<>();
     private final Rng rng = new Rng(6);
 
@@ -30,7 +31,7 @@ public final class GenerationPath implements HotPath {
 
     @Override
     public String name() {
-        return kvCache ? "generate_tokens_per_s" : "generate_nocache_tokens_per_s";
+        return kvCache ? BenchKeys.GENERATE_KV : BenchKeys.GENERATE;
     }
 
     @Override
@@ -39,16 +40,26 @@ public final class GenerationPath implements HotPath {
     }
 
     private GenerationResult run() {
+        if (generator == null) {
+            throw new IllegalStateException("warmUp first");
+        }
         return generator.generate(prompts, new SamplingConfig(NEW_TOKENS, 1.0, 0, 1.0, -1, kvCache), rng);
     }
 
     @Override
     public void warmUp() {
+        generator = new Generator(BenchModel.weights(1));
         run();
     }
 
     @Override
     public long runOnce() {
         return run().totalTokens();
+    }
+
+    @Override
+    public void close() {
+        generator = null;
+        System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }
 }

@@ -1,12 +1,13 @@
 package org.rlhf4j.algorithms.bench.paths;
 
+import org.rlhf4j.algorithms.bench.BenchKeys;
 import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.model.Nd4jForward;
 import org.rlhf4j.algorithms.util.Rng;
 
 /** Per-token log-probs of given sequences on the ND4J forward path at the bench size (batch 32 x 48 tokens). */
 public final class LogProbPath implements HotPath {
-    private final Nd4jForward forward = new Nd4jForward(BenchModel.weights(1));
+    private Nd4jForward forward; // built in warmUp
     private final int[][] ids;
     private final int[][] targets;
 
@@ -18,7 +19,7 @@ public final class LogProbPath implements HotPath {
 
     @Override
     public String name() {
-        return "logprob_tokens_per_s";
+        return BenchKeys.LOGPROB;
     }
 
     @Override
@@ -28,6 +29,7 @@ public final class LogProbPath implements HotPath {
 
     @Override
     public void warmUp() {
+        forward = new Nd4jForward(BenchModel.weights(1));
         for (int i = 0; i < 3; i++) {
             forward.tokenLogProbs(ids, targets);
         }
@@ -35,7 +37,16 @@ public final class LogProbPath implements HotPath {
 
     @Override
     public long runOnce() {
+        if (forward == null) {
+            throw new IllegalStateException("warmUp first");
+        }
         forward.tokenLogProbs(ids, targets);
         return (long) BenchModel.BATCH * BenchModel.SEQ;
+    }
+
+    @Override
+    public void close() {
+        forward = null;
+        System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }
 }

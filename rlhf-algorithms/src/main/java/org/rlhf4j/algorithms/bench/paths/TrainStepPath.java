@@ -1,6 +1,7 @@
 package org.rlhf4j.algorithms.bench.paths;
 
 import java.util.Arrays;
+import org.rlhf4j.algorithms.bench.BenchKeys;
 import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.optim.AdamW;
 import org.rlhf4j.algorithms.optim.LrSchedule;
@@ -13,25 +14,24 @@ import org.rlhf4j.algorithms.util.Rng;
  * counts {@code batch * seq} tokens per step.
  */
 public final class TrainStepPath implements HotPath {
-    private final SftTrainer trainer;
     private final LmBatch batch;
+    private SftTrainer trainer; // built in warmUp (heavy: model, optimizer and activation buffers)
 
     public TrainStepPath() {
-        AdamW.Config opt = AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR));
-        trainer = new SftTrainer(BenchModel.weights(1), new SftTrainer.Config(BenchModel.BATCH, BenchModel.SEQ, opt), new Rng(2));
         Rng rng = new Rng(3);
         int[][] ids = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
         int[][] targets = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
+        // as in torch_reference.py: each row has a random length in [T/2, T]; the loss ignores the rest
         float[][] mask = new float[BenchModel.BATCH][BenchModel.SEQ];
         for (float[] row : mask) {
-            Arrays.fill(row, 1f);
+            Arrays.fill(row, 0, BenchModel.SEQ / 2 + rng.nextInt(BenchModel.SEQ / 2 + 1), 1f);
         }
         batch = new LmBatch(ids, targets, mask);
     }
 
     @Override
     public String name() {
-        return "train_tokens_per_s";
+        return BenchKeys.TRAIN;
     }
 
     @Override
@@ -41,6 +41,8 @@ public final class TrainStepPath implements HotPath {
 
     @Override
     public void warmUp() {
+        AdamW.Config opt = AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR));
+        trainer = new SftTrainer(BenchModel.weights(1), new SftTrainer.Config(BenchModel.BATCH, BenchModel.SEQ, opt), new Rng(2));
         for (int i = 0; i < 3; i++) {
             trainer.trainStep(batch);
         }
@@ -48,7 +50,16 @@ public final class TrainStepPath implements HotPath {
 
     @Override
     public long runOnce() {
+        if (trainer == null) {
+            throw new IllegalStateException("warmUp first");
+        }
         trainer.trainStep(batch);
         return (long) BenchModel.BATCH * BenchModel.SEQ;
+    }
+
+    @Override
+    public void close() {
+        trainer = null;
+        System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.rlhf4j.algorithms.bench.BenchKeys;
+import org.rlhf4j.algorithms.bench.BenchShape;
 import org.rlhf4j.algorithms.bench.HotPath;
 
 /** Each hot path runs at the bench size and reports the work it did (throughput is measured by the bench, not here). */
@@ -13,17 +15,28 @@ class EnginePathsTest {
     @Test
     void everyPathRunsAndCountsItsTokens() {
         Map<String, Long> expected = Map.of(
-                "train_tokens_per_s", 32L * 48,
-                "logprob_tokens_per_s", 32L * 48,
-                "generate_tokens_per_s", 32L * 40,
-                "generate_nocache_tokens_per_s", 32L * 40);
+                BenchKeys.TRAIN, 32L * 48,
+                BenchKeys.LOGPROB, 32L * 48,
+                BenchKeys.GENERATE, 32L * 40,
+                BenchKeys.GENERATE_KV, 32L * 40);
         List<Supplier<HotPath>> all = EnginePaths.all();
         assertEquals(4, all.size());
         for (Supplier<HotPath> s : all) {
             try (HotPath p = s.get()) {
                 assertEquals("tokens/s", p.unit());
+                p.warmUp();
                 assertEquals(expected.get(p.name()), p.runOnce(), p.name());
             }
         }
+    }
+
+    @Test
+    void providerServesTheDefaultShapeUnderBenchKeysAndRefusesOthers() {
+        List<HotPath> paths = new EngineHotPaths().hotPaths(BenchShape.DEFAULT);
+        assertEquals(List.of(BenchKeys.TRAIN, BenchKeys.LOGPROB, BenchKeys.GENERATE_KV, BenchKeys.GENERATE),
+                paths.stream().map(HotPath::name).toList());
+        paths.forEach(HotPath::close);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new EngineHotPaths().hotPaths(new BenchShape(64, 128, 4, 2, 48, 32, 8)));
     }
 }

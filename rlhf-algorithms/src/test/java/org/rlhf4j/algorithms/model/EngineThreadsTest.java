@@ -1,0 +1,24 @@
+package org.rlhf4j.algorithms.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EngineThreadsTest {
+    private static EngineThreads.Settings resolve(Map<String, String> props, Map<String, String> env) {
+        return EngineThreads.resolve(props::get, env::get);
+    }
+
+    @Test
+    void oneThreadByDefaultThenOmpThenRlhfVariablesThenProperties() {
+        assertEquals(new EngineThreads.Settings(1, 1), resolve(Map.of(), Map.of()));
+        assertEquals(new EngineThreads.Settings(2, 2), resolve(Map.of(), Map.of("OMP_NUM_THREADS", "2")));
+        assertEquals(new EngineThreads.Settings(1, 2), resolve(Map.of(), Map.of("OMP_NUM_THREADS", "4", "RLHF_THREADS", "1", "RLHF_BLAS_THREADS", "2")));
+        assertEquals(new EngineThreads.Settings(3, 1),
+                resolve(Map.of(EngineThreads.OPS_PROPERTY, "3", EngineThreads.BLAS_PROPERTY, "1"), Map.of("RLHF_THREADS", "2")));
+        assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of("RLHF_THREADS", "0")));
+        assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of("RLHF_BLAS_THREADS", "two")));
+    }
+}
