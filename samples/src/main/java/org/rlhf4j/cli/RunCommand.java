@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.api.config.ExperimentLoader;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginRegistry;
@@ -60,6 +61,9 @@ public final class RunCommand implements Callable<Integer> {
         context.err().println("ND4J backend: " + Nd4jBackend.describe());
         context.err().flush();
         if (plan.config().isTaskExperiment()) {
+            EngineThreads.Settings threads = EngineThreads.applyDefaults();
+            context.err().printf("engine threads: %d op, %d BLAS (RLHF_THREADS, RLHF_BLAS_THREADS)%n",
+                    threads.opThreads(), threads.blasThreads());
             TaskRunner.Outcome outcome = new TaskRunner(plan, outDirectory, resume, context.err()).run();
             context.out().printf("run %s: task %s, SFT policy gold reward %.3f, gold cost %.3f, task build %.1f s -> %s%n",
                     plan.config().name(), outcome.task(), outcome.goldReward(), outcome.goldCost(), outcome.taskBuildSeconds(),
