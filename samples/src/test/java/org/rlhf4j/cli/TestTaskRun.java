@@ -69,6 +69,12 @@ class TestTaskRun {
         assertTrue(summary.get("task_build_seconds").asDouble() > 0, summary.toString());
         assertTrue(summary.get("wall_seconds").asDouble() >= summary.get("task_build_seconds").asDouble(), summary.toString());
         assertEquals(12, summary.get("sft").get("steps").asInt());
+        // the untrained policy is near-uniform over the vocabulary; 12 steps already cut held-out perplexity
+        JsonNode sft = summary.get("sft");
+        assertTrue(sft.get("heldout_perplexity_init").asDouble() > 0.5 * summary.get("policy").get("vocab_size").asInt(),
+                sft.toString());
+        assertTrue(sft.get("heldout_perplexity_final").asDouble() < sft.get("heldout_perplexity_init").asDouble(),
+                sft.toString());
         JsonNode figures = summary.get("sft_evaluation");
         double meanReward = samples.stream().mapToDouble(sample -> sample.get("gold_reward").asDouble()).average().orElseThrow();
         assertEquals(meanReward, figures.get("gold_reward").asDouble(), 1e-12);

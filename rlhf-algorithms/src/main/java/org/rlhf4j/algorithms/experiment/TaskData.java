@@ -38,13 +38,22 @@ public record TaskData(List<String> corpus, WordTokenizer tokenizer, List<SftExa
         requireNonNull(task, "task is null");
         List<String> corpus = task.corpus(seed, corpusSize);
         WordTokenizer tokenizer = new TokenizerTrainer().lowercase(true).maxVocabSize(maxVocab).train(corpus);
-        List<SftExample> examples = new ArrayList<>(corpus.size());
-        for (String text : corpus) {
+        return new TaskData(corpus, tokenizer, encode(tokenizer, corpus));
+    }
+
+    /**
+     * Texts as unconditional SFT examples {@code <bos> text <eos>} (texts with no token are left out); the
+     * same encoding serves held-out texts for perplexity.
+     */
+    public static List<SftExample> encode(WordTokenizer tokenizer, List<String> texts) {
+        requireNonNull(tokenizer, "tokenizer is null");
+        List<SftExample> examples = new ArrayList<>(texts.size());
+        for (String text : texts) {
             int[] ids = tokenizer.encode(text, true, true);
             if (ids.length >= 3) { // <bos>, at least one token, <eos>
                 examples.add(SftExample.unconditional(ids));
             }
         }
-        return new TaskData(corpus, tokenizer, examples);
+        return examples;
     }
 }

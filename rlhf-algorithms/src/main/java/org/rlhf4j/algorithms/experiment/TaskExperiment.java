@@ -19,6 +19,7 @@ import org.rlhf4j.algorithms.model.TransformerConfig;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.optim.AdamW;
 import org.rlhf4j.algorithms.optim.LrSchedule;
+import org.rlhf4j.algorithms.sft.SftExample;
 import org.rlhf4j.algorithms.sft.SftRun;
 import org.rlhf4j.algorithms.sft.SftTrainer;
 import org.rlhf4j.algorithms.tokenizer.WordTokenizer;
@@ -62,6 +63,9 @@ public final class TaskExperiment {
     private static final long INIT_SEED_SALT = 0x1A17L;
     private static final long DATA_SEED_SALT = 0xDA7AL;
     private static final long EVAL_SEED_SALT = 0xE7A1L;
+    private static final long HELD_OUT_SEED_SALT = 0x4E1DL;
+    /** Held-out texts (drawn with another seed than the SFT corpus) for the perplexity before and after SFT. */
+    private static final int HELD_OUT_TEXTS = 512;
 
     private final ExperimentConfig config;
     private final Task task;
@@ -90,6 +94,9 @@ public final class TaskExperiment {
             throw new IllegalArgumentException("not a task experiment: it has 'data' or no 'task'");
         }
     }
+
+    /** Perplexity of held-out task texts under the untrained and the trained policy. */
+    record HeldOutPerplexity(int texts, double initial, double last) {}
 
     /** What a task experiment produced (also written to {@code summary.json}). */
     public record Result(ObjectNode summary, Evaluation sftEvaluation, TransformerWeights policy, WordTokenizer tokenizer) {}
@@ -125,6 +132,9 @@ public final class TaskExperiment {
                 modelConfig.maxSeqLen(), policy.numParams(), seconds(started));
         log.flush();
 
+        List<SftExample> heldOut = TaskData.encode(tokenizer, task.corpus(seed ^ HELD_OUT_SEED_SALT, HELD_OUT_TEXTS));
+        double initialPerplexity = SftTrainer.perplexity(policy, heldOut, modelConfig.maxSeqLen());
+
         AdamW.Config optimizer = new AdamW.Config(new LrSchedule(sft.lr(), sft.warmup(), sft.steps(), sft.minLrRatio()),
                 0.9, 0.95, 1e-8, sft.weightDecay(), sft.maxGradNorm());
         SftRun sftRun = new SftRun(policy, new SftTrainer.Config(sft.batchSize(), modelConfig.maxSeqLen(), optimizer),
@@ -142,6 +152,10 @@ public final class TaskExperiment {
         double buildSeconds = seconds(started);
         log.printf("Task build: %.1f s (SFT %d steps from step %d in %.1f s)%n", buildSeconds, trained.steps(),
                 trained.resumedFrom(), trained.seconds());
+        HeldOutPerplexity perplexity = new HeldOutPerplexity(heldOut.size(), initialPerplexity,
+                SftTrainer.perplexity(policy, heldOut, modelConfig.maxSeqLen()));
+        log.printf("Held-out perplexity (%d texts): %.1f untrained -> %.2f after SFT%n", perplexity.texts(),
+                perplexity.initial(), perplexity.last());
         log.flush();
 
         Evaluator evaluator = evaluator(tokenizer);
@@ -150,7 +164,8 @@ public final class TaskExperiment {
         Evaluation evaluation = evaluator.evaluate(samples, policy, reference, samples, Optional.empty(), Optional.empty());
         writeSamples(samples);
         writeEvaluationMetrics(sft.steps(), evaluation);
-        ObjectNode summary = summary(data, modelConfig, policy, trained, buildSeconds, evaluation, seconds(started));
+        ObjectNode summary = summary(data, modelConfig, policy, trained, perplexity, buildSeconds, evaluation,
+                seconds(started));
         MetricsLog.writeAtomically(outDirectory.resolve(SUMMARY),
                 JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + "\n");
         log.printf("SFT policy on %d EVAL samples: gold reward %.3f (sd %.3f), gold cost %.3f, %.1f tokens, distinct-2 %.3f%n",
@@ -219,7 +234,7 @@ public final class TaskExperiment {
     }
 
     private ObjectNode summary(TaskData data, TransformerConfig modelConfig, TransformerWeights policy, SftRun.Result trained,
-            double buildSeconds, Evaluation evaluation, double wallSeconds) throws IOException {
+            HeldOutPerplexity perplexity, double buildSeconds, Evaluation evaluation, double wallSeconds) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", config.name());
         root.put("kind", "task");
@@ -245,6 +260,9 @@ public final class TaskExperiment {
         sftNode.put("first_loss", sftLines.isEmpty() ? Double.NaN : sftLines.get(0).get("sft/loss").asDouble());
         sftNode.put("final_loss", sftLines.isEmpty() ? Double.NaN : sftLines.get(sftLines.size() - 1).get("sft/loss").asDouble());
         sftNode.put("train_seconds", trained.seconds());
+        sftNode.put("heldout_texts", perplexity.texts());
+        sftNode.put("heldout_perplexity_init", perplexity.initial());
+        sftNode.put("heldout_perplexity_final", perplexity.last());
         sftNode.put("tokens_per_second", sftLines.stream().mapToDouble(line -> line.get("sft/tokens_per_second").asDouble())
                 .average().orElse(Double.NaN));
         ObjectNode evaluationNode = root.putObject("sft_evaluation");
