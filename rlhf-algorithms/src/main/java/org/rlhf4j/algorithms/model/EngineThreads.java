@@ -23,6 +23,11 @@ public final class EngineThreads {
     /** System property: BLAS threads. */
     public static final String BLAS_PROPERTY = "rlhf4j.blasThreads";
 
+    /** System property: data-parallel workers of a training step (see {@link #trainWorkers()}). */
+    public static final String TRAIN_WORKERS_PROPERTY = "rlhf4j.trainWorkers";
+    /** Environment variable: data-parallel workers of a training step. */
+    public static final String TRAIN_WORKERS_ENV = "RLHF_TRAIN_WORKERS";
+
     /** The applied counts. */
     public record Settings(int opThreads, int blasThreads) {}
 
@@ -39,6 +44,25 @@ public final class EngineThreads {
         int ops = first(properties.apply(OPS_PROPERTY), environment.apply("RLHF_THREADS"), omp, 1);
         int blas = first(properties.apply(BLAS_PROPERTY), environment.apply("RLHF_BLAS_THREADS"), null, ops);
         return new Settings(ops, blas);
+    }
+
+    /**
+     * Data-parallel workers for a training step ({@link ShardedLmBackprop}): each worker is a Java thread
+     * running the forward and backward pass of one shard of the batch, with the operation and BLAS
+     * thread counts above. From {@value #TRAIN_WORKERS_PROPERTY}, else {@code RLHF_TRAIN_WORKERS}, else
+     * {@code min(2, processors / max(opThreads, blasThreads))}, at least 1 (two on a 2-core machine with
+     * the one-thread defaults).
+     */
+    public static int trainWorkers() {
+        return resolveTrainWorkers(System::getProperty, System::getenv, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The worker count {@code properties} and {@code environment} ask for on {@code processors} cores (pure; for tests). */
+    public static int resolveTrainWorkers(Function<String, String> properties, Function<String, String> environment, int processors) {
+        Settings threads = resolve(properties, environment);
+        int perWorker = Math.max(threads.opThreads(), threads.blasThreads());
+        int fallback = Math.max(1, Math.min(2, processors / perWorker));
+        return first(properties.apply(TRAIN_WORKERS_PROPERTY), environment.apply(TRAIN_WORKERS_ENV), null, fallback);
     }
 
     /** Sets libnd4j's operation threads and the BLAS threads. */

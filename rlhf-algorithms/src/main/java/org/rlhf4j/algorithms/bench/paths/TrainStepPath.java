@@ -11,7 +11,8 @@ import org.rlhf4j.algorithms.util.Rng;
 
 /**
  * One SFT training step (forward + backward + global-norm clipping + AdamW) at the bench size;
- * counts {@code batch * seq} tokens per step.
+ * counts {@code batch * seq} tokens per step. Runs with {@link org.rlhf4j.algorithms.model.EngineThreads#trainWorkers()}
+ * data-parallel workers, as training does ({@code RLHF_TRAIN_WORKERS=1} for the single pass).
  */
 public final class TrainStepPath implements HotPath {
     private final LmBatch batch;
@@ -59,6 +60,9 @@ public final class TrainStepPath implements HotPath {
 
     @Override
     public void close() {
+        if (trainer != null) {
+            trainer.close(); // stops its data-parallel worker threads
+        }
         trainer = null;
         System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }
