@@ -31,6 +31,8 @@ public final class EngineThreads {
     /** The applied counts. */
     public record Settings(int opThreads, int blasThreads) {}
 
+    private static volatile Settings lastApplied;
+
     private EngineThreads() {}
 
     /** Applies the defaults described above from the real system properties and environment. */
@@ -65,8 +67,27 @@ public final class EngineThreads {
         return first(properties.apply(TRAIN_WORKERS_PROPERTY), environment.apply(TRAIN_WORKERS_ENV), null, fallback);
     }
 
-    /** Sets libnd4j's operation threads and the BLAS threads. */
+    /**
+     * Gives the CALLING thread the operation and BLAS thread counts of the last {@link #apply} (or, if none
+     * ran yet, of {@link #resolve} from the real properties and environment). Needed by every thread that
+     * runs ND4J operations besides the one that applied the settings: the OpenMP team size behind
+     * libnd4j's operations and the BLAS is a per-thread setting, so a fresh thread otherwise gets the
+     * OpenMP default of one thread per core (measured: a second training worker then spawned its own
+     * team and the two workers fought for the cores).
+     */
+    public static Settings applyToCurrentThread() {
+        Settings s = lastApplied;
+        if (s == null) {
+            s = resolve(System::getProperty, System::getenv);
+        }
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(s.opThreads());
+        Nd4j.factory().blas().setMaxThreads(s.blasThreads());
+        return s;
+    }
+
+    /** Sets libnd4j's operation threads and the BLAS threads (the OpenMP part for the calling thread, see {@link #applyToCurrentThread()}). */
     public static Settings apply(Settings s) {
+        lastApplied = s;
         // libnd4j's setMaxThreads can only raise its pool size; the OpenMP team size and the master
         // thread count are what its operations actually use
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(s.opThreads());

@@ -20,9 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code workers} row shards that run CONCURRENTLY: data parallelism inside one training step.
  *
  * <p>Each shard has its own {@link Nd4jBackprop} (activations, scratch and gradient buffers) and its own
- * {@code dLogits}; all shards read the same weight arrays, which nobody writes during the call. Shard 0
- * runs on the calling thread, the others on this instance's daemon threads (created on first use, idle
- * ones retire after a minute; {@link #close()} stops them). Each shard scales its loss and gradient by
+ * {@code dLogits}; all shards read the same weight arrays, which nobody writes during the call. The
+ * shards run on this instance's daemon threads (created on first use with the thread counts of
+ * {@link EngineThreads#applyToCurrentThread()}, so they do not depend on the caller's; idle ones retire
+ * after a minute; {@link #close()} stops them) while the caller waits. Each shard scales its loss and gradient by
  * {@code 1 / (unmasked tokens of the WHOLE batch)} ({@link LmLoss#maskedCrossEntropy(INDArray, int[][],
  * float[][], double, INDArray)}), so the shards' sums are the whole batch's masked mean. The sums are taken
  * in a fixed order (shard 0 + shard 1 + ...): the same inputs give bit-identical results run to run. They
@@ -82,8 +83,11 @@ public final class ShardedLmBackprop implements AutoCloseable {
         if (n > 1) {
             int id = POOLS.incrementAndGet();
             AtomicInteger threads = new AtomicInteger();
-            pool = new ThreadPoolExecutor(n - 1, n - 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "rlhf4j-shard-" + id + "-" + threads.incrementAndGet());
+            pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(() -> {
+                    EngineThreads.applyToCurrentThread(); // one OpenMP/BLAS thread per worker, as configured
+                    r.run();
+                }, "rlhf4j-shard-" + id + "-" + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
@@ -124,16 +128,18 @@ public final class ShardedLmBackprop implements AutoCloseable {
         double count = LmLoss.maskSum(mask);
         double normaliser = count > 0 ? count : 1; // an all-zero mask: every shard gives 0 and a zero gradient
         double[] losses = new double[shards.length];
-        List<Future<?>> pending = new ArrayList<>(shards.length - 1);
+        if (pool == null) {
+            return runShard(0, ids, targets, mask, normaliser);
+        }
+        List<Future<?>> pending = new ArrayList<>(shards.length);
         Throwable failure = null;
         try {
-            for (int k = 1; k < shards.length; k++) {
+            for (int k = 0; k < shards.length; k++) {
                 int shard = k;
                 pending.add(pool.submit(() -> {
                     losses[shard] = runShard(shard, ids, targets, mask, normaliser);
                 }));
             }
-            losses[0] = runShard(0, ids, targets, mask, normaliser);
         } catch (RuntimeException | Error e) {
             failure = e;
         }
