@@ -80,6 +80,7 @@ public final class EngineThreads {
         if (s == null) {
             s = resolve(System::getProperty, System::getenv);
         }
+        Nd4j.getBackend();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(s.opThreads());
         Nd4j.factory().blas().setMaxThreads(s.blasThreads());
         return s;
@@ -88,6 +89,7 @@ public final class EngineThreads {
     /** Sets libnd4j's operation threads and the BLAS threads (the OpenMP part for the calling thread, see {@link #applyToCurrentThread()}). */
     public static Settings apply(Settings s) {
         lastApplied = s;
+        Nd4j.getBackend(); // loads the native backend: NativeOpsHolder fails if it is the first ND4J class touched
         // libnd4j's setMaxThreads can only raise its pool size; the OpenMP team size and the master
         // thread count are what its operations actually use
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(s.opThreads());

@@ -45,6 +45,7 @@ public final class ShardedLmBackprop implements AutoCloseable {
     private final INDArray[] dLogits;
     private final Map<String, INDArray> gradients;
     private final ThreadPoolExecutor pool;
+    private final String threadPrefix;
 
     /**
      * @param weights model with an LM head (read, never written)
@@ -81,20 +82,26 @@ public final class ShardedLmBackprop implements AutoCloseable {
         }
         gradients = shards[0].gradients();
         if (n > 1) {
-            int id = POOLS.incrementAndGet();
+            threadPrefix = "rlhf4j-w" + POOLS.incrementAndGet() + "-"; // short: Linux keeps 15 characters of a thread name
             AtomicInteger threads = new AtomicInteger();
             pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(() -> {
                     EngineThreads.applyToCurrentThread(); // one OpenMP/BLAS thread per worker, as configured
                     r.run();
-                }, "rlhf4j-shard-" + id + "-" + threads.incrementAndGet());
+                }, threadPrefix + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
             pool.allowCoreThreadTimeOut(true); // an instance nobody closed leaves no thread behind for long
         } else {
             pool = null;
+            threadPrefix = null;
         }
+    }
+
+    /** Name prefix of this instance's worker threads (null with one worker); for tests. */
+    String threadNamePrefix() {
+        return threadPrefix;
     }
 
     /** Shards (and threads) per call. */

@@ -146,6 +146,46 @@ class ShardedLmBackpropTest {
                 () -> LmLoss.maskedCrossEntropy(top, new int[][] {targets[0]}, new float[][] {mask[0]}, 0.0, top.ulike()));
     }
 
+    /**
+     * Native threads inherit their creator's name: an OpenMP team or BLAS threads started by a worker would
+     * show up under its prefix. Runs in a child JVM WITHOUT {@code OMP_NUM_THREADS} (surefire sets it to 1,
+     * which would hide the per-thread OpenMP default of one thread per core that the workers must override).
+     */
+    @Test
+    void eachWorkerRunsItsOperationsOnItsOwnThreadOnly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(java.nio.file.Paths.get("/proc/self/task")),
+                "needs Linux /proc");
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                ShardedLmBackpropTest.class.getName()).redirectErrorStream(true);
+        builder.environment().remove("OMP_NUM_THREADS");
+        Process child = builder.start();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "child still running");
+        assertEquals(0, child.exitValue(), out);
+        assertTrue(out.contains("worker threads: 2\n"), out);
+    }
+
+    /** The child of {@link #eachWorkerRunsItsOperationsOnItsOwnThreadOnly}: counts the threads named after the workers. */
+    public static void main(String[] args) throws java.io.IOException {
+        TransformerWeights w = weights(DataType.FLOAT);
+        Batch b = batch(7);
+        try (ShardedLmBackprop bp = new ShardedLmBackprop(w, B, T, 2, Map.of())) {
+            bp.lossAndGradients(b.ids(), b.targets(), b.mask());
+            long named = 0;
+            try (var dirs = java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/task"))) {
+                for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                    try {
+                        named += java.nio.file.Files.readString(t.resolve("comm")).trim().startsWith(bp.threadNamePrefix()) ? 1 : 0;
+                    } catch (java.io.IOException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
+            System.out.println("worker threads: " + named);
+        }
+    }
+
     @Test
     void rejectsBadShapesAndAHeadlessModel() {
         TransformerWeights w = weights(DataType.FLOAT);
