@@ -2,16 +2,8 @@ package org.rlhf4j.algorithms.model;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -36,16 +28,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * An instance is not thread-safe: one call at a time.
  */
 public final class ShardedLmBackprop implements AutoCloseable {
-    private static final AtomicInteger POOLS = new AtomicInteger();
-
     private final int batch;
     private final int seqLen;
     private final int[] rowStart;
     private final Nd4jBackprop[] shards;
     private final INDArray[] dLogits;
     private final Map<String, INDArray> gradients;
-    private final ThreadPoolExecutor pool;
-    private final String threadPrefix;
+    private final ShardPool pool;
 
     /**
      * @param weights model with an LM head (read, never written)
@@ -68,10 +57,7 @@ public final class ShardedLmBackprop implements AutoCloseable {
         this.batch = batch;
         this.seqLen = seqLen;
         int n = Math.min(workers, batch);
-        rowStart = new int[n + 1];
-        for (int k = 0; k < n; k++) {
-            rowStart[k + 1] = rowStart[k] + batch / n + (k < batch % n ? 1 : 0);
-        }
+        rowStart = ShardPool.rowStarts(batch, n);
         shards = new Nd4jBackprop[n];
         dLogits = new INDArray[n];
         for (int k = 0; k < n; k++) {
@@ -81,27 +67,12 @@ public final class ShardedLmBackprop implements AutoCloseable {
             dLogits[k] = Nd4j.create(weights.dataType(), (long) rows * seqLen, weights.config().vocabSize());
         }
         gradients = shards[0].gradients();
-        if (n > 1) {
-            threadPrefix = "rlhf4j-w" + POOLS.incrementAndGet() + "-"; // short: Linux keeps 15 characters of a thread name
-            AtomicInteger threads = new AtomicInteger();
-            pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(() -> {
-                    EngineThreads.applyToCurrentThread(); // one OpenMP/BLAS thread per worker, as configured
-                    r.run();
-                }, threadPrefix + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            pool.allowCoreThreadTimeOut(true); // an instance nobody closed leaves no thread behind for long
-        } else {
-            pool = null;
-            threadPrefix = null;
-        }
+        pool = n > 1 ? new ShardPool(n) : null;
     }
 
     /** Name prefix of this instance's worker threads (null with one worker); for tests. */
     String threadNamePrefix() {
-        return threadPrefix;
+        return pool == null ? null : pool.threadNamePrefix();
     }
 
     /** Shards (and threads) per call. */
@@ -138,38 +109,7 @@ public final class ShardedLmBackprop implements AutoCloseable {
         if (pool == null) {
             return runShard(0, ids, targets, mask, normaliser);
         }
-        List<Future<?>> pending = new ArrayList<>(shards.length);
-        Throwable failure = null;
-        try {
-            for (int k = 0; k < shards.length; k++) {
-                int shard = k;
-                pending.add(pool.submit(() -> {
-                    losses[shard] = runShard(shard, ids, targets, mask, normaliser);
-                }));
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        // wait for every shard, even after a failure: their buffers are reused by the next call
-        for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : e;
-            }
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("shard failed", failure);
-        }
+        pool.runAll(shards.length, k -> losses[k] = runShard(k, ids, targets, mask, normaliser));
         double loss = losses[0];
         for (int k = 1; k < shards.length; k++) {
             loss += losses[k];
@@ -204,7 +144,7 @@ public final class ShardedLmBackprop implements AutoCloseable {
     @Override
     public void close() {
         if (pool != null) {
-            pool.shutdownNow();
+            pool.close();
         }
     }
 }

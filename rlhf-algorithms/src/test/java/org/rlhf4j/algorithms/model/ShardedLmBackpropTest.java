@@ -187,6 +187,33 @@ class ShardedLmBackpropTest {
     }
 
     @Test
+    void shardedLogProbScoringMatchesTheSinglePassAndRepeats() {
+        TransformerWeights w = weights(DataType.FLOAT);
+        Batch b = batch(8);
+        float[][] single = new Nd4jForward(w, 1).tokenLogProbs(b.ids(), b.targets());
+        Nd4jForward two = new Nd4jForward(w, 2);
+        float[][] first = two.tokenLogProbs(b.ids(), b.targets());
+        float[][] again = two.tokenLogProbs(b.ids(), b.targets());
+        float[][] three = new Nd4jForward(w, 3).tokenLogProbs(b.ids(), b.targets());
+        double worst = 0;
+        for (int i = 0; i < B; i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first[i], again[i], 0f, "row " + i + " repeats bit for bit");
+            for (int j = 0; j < T; j++) {
+                assertTrue(single[i][j] < 0, "a log-prob");
+                worst = Math.max(worst, Math.max(Math.abs(single[i][j] - first[i][j]), Math.abs(single[i][j] - three[i][j])));
+            }
+        }
+        assertTrue(worst < 1e-5, "worst |diff| " + worst);
+        // the single pass is Nd4jBackprop's forward + LmLoss.targetLogProbs
+        Nd4jBackprop plain = new Nd4jBackprop(w, B, T);
+        INDArray logits = plain.forward(b.ids());
+        float[][] ref = LmLoss.targetLogProbs(logits, b.targets(), logits.ulike());
+        for (int i = 0; i < B; i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref[i], single[i], 0f);
+        }
+    }
+
+    @Test
     void rejectsBadShapesAndAHeadlessModel() {
         TransformerWeights w = weights(DataType.FLOAT);
         assertThrows(IllegalArgumentException.class, () -> new ShardedLmBackprop(w, B, T, 0, Map.of()));
