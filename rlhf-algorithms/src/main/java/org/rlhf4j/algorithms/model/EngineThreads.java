@@ -23,8 +23,15 @@ public final class EngineThreads {
     /** System property: BLAS threads. */
     public static final String BLAS_PROPERTY = "rlhf4j.blasThreads";
 
+    /** System property: data-parallel workers of a training step (see {@link #trainWorkers()}). */
+    public static final String TRAIN_WORKERS_PROPERTY = "rlhf4j.trainWorkers";
+    /** Environment variable: data-parallel workers of a training step. */
+    public static final String TRAIN_WORKERS_ENV = "RLHF_TRAIN_WORKERS";
+
     /** The applied counts. */
     public record Settings(int opThreads, int blasThreads) {}
+
+    private static volatile Settings lastApplied;
 
     private EngineThreads() {}
 
@@ -41,8 +48,48 @@ public final class EngineThreads {
         return new Settings(ops, blas);
     }
 
-    /** Sets libnd4j's operation threads and the BLAS threads. */
+    /**
+     * Data-parallel workers for a training step ({@link ShardedLmBackprop}): each worker is a Java thread
+     * running the forward and backward pass of one shard of the batch, with the operation and BLAS
+     * thread counts above. From {@value #TRAIN_WORKERS_PROPERTY}, else {@code RLHF_TRAIN_WORKERS}, else
+     * {@code min(2, processors / max(opThreads, blasThreads))}, at least 1 (two on a 2-core machine with
+     * the one-thread defaults).
+     */
+    public static int trainWorkers() {
+        return resolveTrainWorkers(System::getProperty, System::getenv, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The worker count {@code properties} and {@code environment} ask for on {@code processors} cores (pure; for tests). */
+    public static int resolveTrainWorkers(Function<String, String> properties, Function<String, String> environment, int processors) {
+        Settings threads = resolve(properties, environment);
+        int perWorker = Math.max(threads.opThreads(), threads.blasThreads());
+        int fallback = Math.max(1, Math.min(2, processors / perWorker));
+        return first(properties.apply(TRAIN_WORKERS_PROPERTY), environment.apply(TRAIN_WORKERS_ENV), null, fallback);
+    }
+
+    /**
+     * Gives the CALLING thread the operation and BLAS thread counts of the last {@link #apply} (or, if none
+     * ran yet, of {@link #resolve} from the real properties and environment). Needed by every thread that
+     * runs ND4J operations besides the one that applied the settings: the OpenMP team size behind
+     * libnd4j's operations and the BLAS is a per-thread setting, so a fresh thread otherwise gets the
+     * OpenMP default of one thread per core (measured: a second training worker then spawned its own
+     * team and the two workers fought for the cores).
+     */
+    public static Settings applyToCurrentThread() {
+        Settings s = lastApplied;
+        if (s == null) {
+            s = resolve(System::getProperty, System::getenv);
+        }
+        Nd4j.getBackend();
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(s.opThreads());
+        Nd4j.factory().blas().setMaxThreads(s.blasThreads());
+        return s;
+    }
+
+    /** Sets libnd4j's operation threads and the BLAS threads (the OpenMP part for the calling thread, see {@link #applyToCurrentThread()}). */
     public static Settings apply(Settings s) {
+        lastApplied = s;
+        Nd4j.getBackend(); // loads the native backend: NativeOpsHolder fails if it is the first ND4J class touched
         // libnd4j's setMaxThreads can only raise its pool size; the OpenMP team size and the master
         // thread count are what its operations actually use
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(s.opThreads());

@@ -23,6 +23,20 @@ public final class LmLoss {
      * and a zero gradient.
      */
     public static double maskedCrossEntropy(INDArray logits, int[][] targets, float[][] mask, INDArray dLogits) {
+        requireNonNull(mask, "mask is null");
+        return maskedCrossEntropy(logits, targets, mask, maskSum(mask), dLogits);
+    }
+
+    /**
+     * The same loss with an explicit normaliser: {@code -sum(mask * log softmax(logits)[target]) / normaliser},
+     * gradient {@code (softmax - onehot(target)) * mask / normaliser}. For a shard of a larger batch, pass the
+     * {@link #maskSum} of the WHOLE batch: the shards' losses and gradients then add up to the whole batch's
+     * {@link #maskedCrossEntropy(INDArray, int[][], float[][], INDArray)}. A shard whose own mask is all
+     * zero gives loss 0 and a zero gradient (whatever the normaliser).
+     *
+     * @throws IllegalArgumentException if the mask has a nonzero entry and {@code normaliser} is not positive
+     */
+    public static double maskedCrossEntropy(INDArray logits, int[][] targets, float[][] mask, double normaliser, INDArray dLogits) {
         requireNonNull(logits, "logits is null");
         requireNonNull(targets, "targets is null");
         requireNonNull(mask, "mask is null");
@@ -37,16 +51,14 @@ public final class LmLoss {
         if (targets.length * t != rows || mask.length != targets.length) {
             throw new IllegalArgumentException("targets " + targets.length + "x" + t + " do not match " + rows + " logit rows");
         }
-        double count = 0;
-        for (float[] row : mask) {
-            for (float m : row) {
-                count += m;
-            }
-        }
-        if (count == 0) {
+        if (maskSum(mask) == 0) {
             dLogits.assign(0);
             return 0;
         }
+        if (!(normaliser > 0) || Double.isInfinite(normaliser)) {
+            throw new IllegalArgumentException("normaliser must be positive and finite: " + normaliser);
+        }
+        double count = normaliser;
         double[] sums = expRowSums(logits, dLogits);
         if (sums != null) {
             // dLogits holds exp(logits): log p = z - log(sum), gradient = exp * w / sum - w * onehot
@@ -90,6 +102,18 @@ public final class LmLoss {
         dLogits.muli(Nd4j.createFromArray(weight).castTo(dLogits.dataType()).reshape(rows, 1));
         subtractAtTargets(dLogits, targets, weight, v, t);
         return nll / count;
+    }
+
+    /** Sum of the mask entries (the number of tokens in the loss for a 0/1 mask). */
+    public static double maskSum(float[][] mask) {
+        requireNonNull(mask, "mask is null");
+        double count = 0;
+        for (float[] row : mask) {
+            for (float m : row) {
+                count += m;
+            }
+        }
+        return count;
     }
 
     private static void subtractAtTargets(INDArray dLogits, int[][] targets, double[] weight, int v, int t) {

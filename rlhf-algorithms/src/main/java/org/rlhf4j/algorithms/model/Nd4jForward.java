@@ -17,20 +17,32 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link TransformerGraph} (tested to ~1e-4 in float).
  *
  * <p>Token ids are {@code [B,T]} INDArrays of any integer or float type, or {@code int[][]}.
- * {@link #tokenLogProbs} runs on a buffered {@link Nd4jBackprop} kept for the last batch shape (so it is
- * fast when called repeatedly with one shape, and an instance must not be shared between threads).
+ * {@link #tokenLogProbs} runs on buffered {@link Nd4jBackprop} passes kept for the last batch shape (so it is
+ * fast when called repeatedly with one shape, and an instance must not be shared between threads), with the
+ * rows cut into {@code workers} shards that run concurrently on daemon threads (idle ones retire after a
+ * minute). Results are the same for any worker count up to float rounding.
  */
 public final class Nd4jForward {
     private static final double NEG_INF = -1e9;
 
     private final TransformerWeights w;
     private final TransformerConfig c;
-    private Nd4jBackprop scorer;
-    private INDArray probs;
+    private final int workers;
+    private ShardedScorer scorer;
 
+    /** Forward passes over {@code weights}; batched log-prob scoring uses {@link EngineThreads#trainWorkers()} workers. */
     public Nd4jForward(TransformerWeights weights) {
+        this(weights, EngineThreads.trainWorkers());
+    }
+
+    /** Forward passes over {@code weights}; batched log-prob scoring cuts each batch into {@code workers} concurrent shards. */
+    public Nd4jForward(TransformerWeights weights, int workers) {
         this.w = requireNonNull(weights, "weights is null");
         this.c = weights.config();
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be positive: " + workers);
+        }
+        this.workers = workers;
     }
 
     public TransformerWeights weights() {
@@ -64,12 +76,14 @@ public final class Nd4jForward {
         requireNonNull(ids, "ids is null");
         requireNonNull(targets, "targets is null");
         if (ids.length > 0 && ids[0].length <= c.maxSeqLen() && w.heads().hasLm()) {
-            // the buffered pass of Nd4jBackprop (no per-op allocation), kept for the last shape seen
+            // buffered passes of Nd4jBackprop (no per-op allocation), in concurrent row shards, kept for the last shape seen
             if (scorer == null || scorer.batch() != ids.length || scorer.seqLen() != ids[0].length) {
-                scorer = new Nd4jBackprop(w, ids.length, ids[0].length);
-                probs = scorer.forward(ids).ulike();
+                if (scorer != null) {
+                    scorer.close();
+                }
+                scorer = new ShardedScorer(w, ids.length, ids[0].length, workers);
             }
-            return LmLoss.targetLogProbs(scorer.forward(ids), targets, probs);
+            return scorer.tokenLogProbs(ids, targets);
         }
         return tokenLogProbsUnbuffered(ids, targets);
     }

@@ -129,7 +129,12 @@ public final class SftRun {
      */
     public Result run(boolean resume) throws IOException {
         CheckpointStore store = CheckpointStore.open(checkpointRoot, options.keepCheckpoints());
-        SftTrainer trainer = new SftTrainer(weights, trainerConfig, new Rng(seed));
+        try (SftTrainer trainer = new SftTrainer(weights, trainerConfig, new Rng(seed))) {
+            return run(resume, store, trainer);
+        }
+    }
+
+    private Result run(boolean resume, CheckpointStore store, SftTrainer trainer) throws IOException {
         Window window = new Window();
         long tokens = 0;
         long start = 0;

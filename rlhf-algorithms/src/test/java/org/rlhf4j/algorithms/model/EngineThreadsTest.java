@@ -21,4 +21,18 @@ class EngineThreadsTest {
         assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of("RLHF_THREADS", "0")));
         assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of("RLHF_BLAS_THREADS", "two")));
     }
+
+    @Test
+    void trainWorkersDefaultToTwoWhenTwoCoresAreFreeForOneThreadEach() {
+        assertEquals(2, EngineThreads.resolveTrainWorkers(Map.<String, String>of()::get, Map.<String, String>of()::get, 2));
+        assertEquals(2, EngineThreads.resolveTrainWorkers(Map.<String, String>of()::get, Map.<String, String>of()::get, 16));
+        assertEquals(1, EngineThreads.resolveTrainWorkers(Map.<String, String>of()::get, Map.<String, String>of()::get, 1));
+        // two BLAS threads per worker leave room for one worker on two cores
+        assertEquals(1, EngineThreads.resolveTrainWorkers(Map.<String, String>of()::get, Map.of("RLHF_BLAS_THREADS", "2")::get, 2));
+        assertEquals(1, EngineThreads.resolveTrainWorkers(Map.<String, String>of()::get, Map.of(EngineThreads.TRAIN_WORKERS_ENV, "1")::get, 2));
+        assertEquals(3, EngineThreads.resolveTrainWorkers(Map.of(EngineThreads.TRAIN_WORKERS_PROPERTY, "3")::get,
+                Map.of(EngineThreads.TRAIN_WORKERS_ENV, "1")::get, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> EngineThreads.resolveTrainWorkers(Map.<String, String>of()::get, Map.of(EngineThreads.TRAIN_WORKERS_ENV, "0")::get, 2));
+    }
 }

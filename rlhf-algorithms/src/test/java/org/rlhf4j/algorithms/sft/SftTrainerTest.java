@@ -43,8 +43,12 @@ class SftTrainerTest {
     }
 
     private static SftTrainer trainer(TransformerWeights w, int totalSteps) {
+        return trainer(w, totalSteps, 2);
+    }
+
+    private static SftTrainer trainer(TransformerWeights w, int totalSteps, int workers) {
         AdamW.Config opt = new AdamW.Config(new LrSchedule(3e-3, 10, totalSteps, 0.1), 0.9, 0.95, 1e-8, 0.01, 1.0);
-        return new SftTrainer(w, new SftTrainer.Config(16, 16, opt), new Rng(77));
+        return new SftTrainer(w, new SftTrainer.Config(16, 16, opt), new Rng(77), workers);
     }
 
     @Test
@@ -74,9 +78,31 @@ class SftTrainerTest {
     }
 
     @Test
+    void twoWorkersRepeatBitForBitAndAgreeWithOneWorkerToFloatRounding() {
+        List<SftExample> train = corpus(new Rng(4), 100);
+        double[][] losses = new double[3][];
+        int[] workers = {2, 2, 1};
+        for (int i = 0; i < 3; i++) {
+            try (SftTrainer t = trainer(TransformerWeights.init(CFG, Heads.LM, new Rng(3)), 10, workers[i])) {
+                assertEquals(workers[i], t.workers());
+                losses[i] = t.train(train, 10);
+            }
+        }
+        assertArrayEquals(losses[0], losses[1], 0.0);
+        double worst = 0;
+        for (int s = 0; s < losses[0].length; s++) {
+            worst = Math.max(worst, Math.abs(losses[0][s] - losses[2][s]) / losses[2][s]);
+        }
+        System.out.println("SFT 2 workers vs 1 over 10 steps: worst relative loss difference " + worst);
+        assertTrue(worst < 1e-5, "worst relative loss difference " + worst);
+        assertTrue(losses[2][9] < losses[2][0] - 0.1, "the loss falls: " + java.util.Arrays.toString(losses[2]));
+    }
+
+    @Test
     void resumingFromAnExportedStateGivesIdenticalLosses() {
         List<SftExample> train = corpus(new Rng(4), 100); // 6 batches of 16 per epoch: crosses epochs
         SftTrainer a = trainer(TransformerWeights.init(CFG, Heads.LM, new Rng(3)), 20);
+        assertEquals(2, a.workers());
         a.train(train, 7);
         TrainerState state = a.exportState();
         double[] uninterrupted = a.train(train, 8);

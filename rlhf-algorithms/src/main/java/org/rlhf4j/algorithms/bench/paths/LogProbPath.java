@@ -30,7 +30,7 @@ public final class LogProbPath implements HotPath {
     @Override
     public void warmUp() {
         forward = new Nd4jForward(BenchModel.weights(1));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 60; i++) { // JIT warm-up, as for the training step
             forward.tokenLogProbs(ids, targets);
         }
     }

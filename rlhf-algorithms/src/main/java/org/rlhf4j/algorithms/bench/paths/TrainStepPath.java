@@ -11,9 +11,17 @@ import org.rlhf4j.algorithms.util.Rng;
 
 /**
  * One SFT training step (forward + backward + global-norm clipping + AdamW) at the bench size;
- * counts {@code batch * seq} tokens per step.
+ * counts {@code batch * seq} tokens per step. Runs with {@link org.rlhf4j.algorithms.model.EngineThreads#trainWorkers()}
+ * data-parallel workers, as training does ({@code RLHF_TRAIN_WORKERS=1} for the single pass).
  */
 public final class TrainStepPath implements HotPath {
+    /**
+     * Untimed steps before timing: the JIT compiler keeps a core busy for the first ~60 steps (measured:
+     * 26 ms of compiler CPU per step over steps 10-50, 1 ms after 150), which a long training run never sees
+     * and which costs the two-worker step its second core.
+     */
+    static final int WARM_UP_STEPS = 80;
+
     private final LmBatch batch;
     private SftTrainer trainer; // built in warmUp (heavy: model, optimizer and activation buffers)
 
@@ -43,7 +51,7 @@ public final class TrainStepPath implements HotPath {
     public void warmUp() {
         AdamW.Config opt = AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR));
         trainer = new SftTrainer(BenchModel.weights(1), new SftTrainer.Config(BenchModel.BATCH, BenchModel.SEQ, opt), new Rng(2));
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < WARM_UP_STEPS; i++) {
             trainer.trainStep(batch);
         }
     }
@@ -59,6 +67,9 @@ public final class TrainStepPath implements HotPath {
 
     @Override
     public void close() {
+        if (trainer != null) {
+            trainer.close(); // stops its data-parallel worker threads
+        }
         trainer = null;
         System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }
