@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch reference for `rlhf bench`.
 
-Builds exactly the model of MODEL_SPEC (decoder-only, pre-LN, learned absolute positions, GELU tanh
+Builds exactly the model of docs/model.md (decoder-only, pre-LN, learned absolute positions, GELU tanh
 MLP, untied lm_head, parameter names and shapes as in rlhf4j checkpoints) and times the same hot paths
 as `rlhf bench --json`, printing one JSON object with the same keys:
 
@@ -75,7 +75,7 @@ def parse_args():
 
 
 def init_params(V, D, H, L, T, gen):
-    """Parameters named and shaped as in MODEL_SPEC; init std 0.02, output projections / sqrt(2L)."""
+    """Parameters named and shaped as in docs/model.md; init std 0.02, output projections / sqrt(2L)."""
     def normal(*shape, std=0.02):
         return torch.randn(*shape, generator=gen) * std
 

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The model and batch shape every hot path of {@code rlhf bench} uses (and {@code bench/torch_reference.py}
- * mirrors): the architecture of MODEL_SPEC with the given sizes, MLP hidden width {@code 4 * dModel}.
+ * mirrors): the architecture of docs/model.md with the given sizes, MLP hidden width {@code 4 * dModel}.
  *
  * @param vocab     vocabulary size V
  * @param dModel    model width D
@@ -43,7 +43,7 @@ public record BenchShape(int vocab, int dModel, int nHeads, int nLayers, int seq
         return seqLen - promptLen;
     }
 
-    /** Number of parameters of the MODEL_SPEC language model of this shape (lm_head untied, no head). */
+    /** Number of parameters of the docs/model.md language model of this shape (lm_head untied, no head). */
     public long params() {
         long d = dModel;
         long perLayer = 2 * d            // ln1

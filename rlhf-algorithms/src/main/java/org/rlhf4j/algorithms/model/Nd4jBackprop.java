@@ -13,7 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Hand-written forward and backward pass of the MODEL_SPEC transformer in plain ND4J array operations
+ * Hand-written forward and backward pass of the docs/model.md transformer in plain ND4J array operations
  * (no SameDiff session): the fast training path.
  *
  * <p>One instance serves one batch shape {@code [B,T]}. Every activation the backward pass needs, every

@@ -1,6 +1,6 @@
 package org.rlhf4j.algorithms.model;
 
-/** Parameter names of MODEL_SPEC.md, shared by checkpoints, the SameDiff graph and the ND4J path. */
+/** Parameter names of docs/model.md, shared by checkpoints, the SameDiff graph and the ND4J path. */
 public final class ParamNames {
     public static final String TOK_EMB = "tok_emb";
     public static final String POS_EMB = "pos_emb";

@@ -1,7 +1,7 @@
 package org.rlhf4j.algorithms.model;
 
 /**
- * Hyper-parameters of the decoder-only transformer described in MODEL_SPEC.md.
+ * Hyper-parameters of the decoder-only transformer described in docs/model.md.
  *
  * @param vocabSize number of token ids (V)
  * @param dModel width of the residual stream (D)
@@ -30,7 +30,7 @@ public record TransformerConfig(
         }
     }
 
-    /** The default policy size of MODEL_SPEC.md (L=2, D=128, H=4, T=48) for a given vocabulary. */
+    /** The default policy size of docs/model.md (L=2, D=128, H=4, T=48) for a given vocabulary. */
     public static TransformerConfig defaults(int vocabSize) {
         return new TransformerConfig(vocabSize, 128, 4, 2, 48, 4, 1e-5, 0.02);
     }

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.optim.GradientComputer;
 
 /**
- * The transformer of MODEL_SPEC.md as a SameDiff graph for one fixed batch size and sequence length.
+ * The transformer of docs/model.md as a SameDiff graph for one fixed batch size and sequence length.
  *
  * <p>Every parameter is registered with {@code sd.var(name, array)} on the SAME array object held by
  * {@link TransformerWeights}, so graphs of different shapes built from one weights object share (and

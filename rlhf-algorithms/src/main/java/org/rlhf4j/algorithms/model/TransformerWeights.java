@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.util.Rng;
 
 /**
- * The named parameter arrays of MODEL_SPEC.md.
+ * The named parameter arrays of docs/model.md.
  *
  * <p>The arrays are owned by this object and shared, not copied, by every SameDiff graph and ND4J
  * forward pass built from it: an optimizer updating them in place updates every view of the model.

@@ -5,7 +5,7 @@ import org.rlhf4j.algorithms.model.TransformerConfig;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.util.Rng;
 
-/** The bench size of MODEL_SPEC.md: default policy (L=2, D=128, H=4, T=48), V=1024, batch 32, sequence 48. */
+/** The bench size of docs/model.md: default policy (L=2, D=128, H=4, T=48), V=1024, batch 32, sequence 48. */
 public final class BenchModel {
     public static final int VOCAB = 1024;
     public static final int BATCH = 32;
