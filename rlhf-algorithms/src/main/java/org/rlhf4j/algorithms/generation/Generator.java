@@ -6,7 +6,7 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.model.EngineThreads;
-import org.rlhf4j.algorithms.model.KvCache;
+import org.rlhf4j.algorithms.model.KvDecoder;
 import org.rlhf4j.algorithms.model.Nd4jForward;
 import org.rlhf4j.algorithms.model.ShardPool;
 import org.rlhf4j.algorithms.model.TransformerWeights;
@@ -26,7 +26,7 @@ import org.rlhf4j.algorithms.util.Rng;
  * prefix is recomputed for every token (same results, for testing and comparison).
  *
  * <p>The rows are cut into {@code workers} contiguous shards that decode concurrently on daemon threads
- * (a {@link ShardPool}), each with its own forward pass and cache over the shared weights; results are
+ * (a {@link ShardPool}), each with its own forward pass and {@link KvDecoder} (buffers allocated once per call) over the shared weights; results are
  * stitched back in row order. Every row samples from its own random stream, split from the caller's
  * {@link Rng} in row order before any sampling, and all shards share the batch's padding layout, so the
  * tokens do not depend on the worker count (log-probs only up to float rounding: the BLAS may sum a
@@ -136,8 +136,8 @@ public final class Generator {
         int[] padLeft = java.util.Arrays.copyOfRange(batch.padLeft, from, to);
         boolean[] done = new boolean[m];
         TokenSampler sampler = new TokenSampler(cfg);
-        KvCache cache = cfg.useKvCache() ? forward.newCache(m, maxPrompt + maxNew, padLeft) : null;
-        int[][] next = new int[m][1]; // the one new column per row of a cached step, reused
+        KvDecoder decoder = cfg.useKvCache() ? new KvDecoder(forward.weights(), maxPrompt + maxNew, padLeft) : null;
+        int[] next = new int[m]; // the one new column per row of a cached step, reused
         double[] lp = new double[1];
         float[] row = new float[vocab];
         float[] flat = new float[m * vocab];
@@ -145,20 +145,19 @@ public final class Generator {
         for (int step = 0; step < maxNew && active > 0; step++) {
             int cols = maxPrompt + step;
             INDArray logits;
-            if (cache != null) {
-                int[][] in;
+            if (decoder != null) {
                 if (step == 0) {
-                    in = new int[m][];
+                    int[][] in = new int[m][];
                     for (int i = 0; i < m; i++) {
                         in[i] = java.util.Arrays.copyOf(seq[i], maxPrompt);
                     }
+                    logits = decoder.prefill(in);
                 } else {
                     for (int i = 0; i < m; i++) {
-                        next[i][0] = seq[i][cols - 1];
+                        next[i] = seq[i][cols - 1];
                     }
-                    in = next;
+                    logits = decoder.next(next);
                 }
-                logits = forward.step(in, cache);
             } else {
                 int[][] in = new int[m][];
                 for (int i = 0; i < m; i++) {
