@@ -12,7 +12,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Incremental decoding of a fixed batch of left-padded rows with a {@link KvCache}, on buffers allocated
  * once: {@link #prefill} runs the prompts through {@link Nd4jForward#step} (allocating, once per batch), then
- * every {@link #next} appends one column per row with no array allocation (its attention runs over the
+ * every {@link #next} appends one column per row without allocating a data buffer (only views; its attention runs over the
  * cache's full capacity, columns not yet written masked out). The same function as {@link Nd4jForward#step}
  * up to float rounding. One instance per thread: it is not thread-safe.
  */
