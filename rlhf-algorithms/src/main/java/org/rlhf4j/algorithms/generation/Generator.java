@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rlhf4j.algorithms.model.KvCache;
+import org.rlhf4j.algorithms.model.EngineThreads;
+import org.rlhf4j.algorithms.model.KvDecoder;
 import org.rlhf4j.algorithms.model.Nd4jForward;
+import org.rlhf4j.algorithms.model.ShardPool;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.util.Rng;
 
@@ -22,20 +24,46 @@ import org.rlhf4j.algorithms.util.Rng;
  * <p>With {@link SamplingConfig#useKvCache()} the prompts are prefilled once and each new token then
  * costs one single-column pass per layer that appends to the key/value cache; without it, the whole
  * prefix is recomputed for every token (same results, for testing and comparison).
+ *
+ * <p>The rows are cut into {@code workers} contiguous shards that decode concurrently on daemon threads
+ * (a {@link ShardPool}), each with its own forward pass and {@link KvDecoder} (buffers allocated once per call) over the shared weights; results are
+ * stitched back in row order. Every row samples from its own random stream, split from the caller's
+ * {@link Rng} in row order before any sampling, and all shards share the batch's padding layout, so the
+ * tokens do not depend on the worker count (log-probs only up to float rounding: the BLAS may sum a
+ * shard's matrix products in another order than the whole batch's, ~1e-7 relative). Instances are not meant to be shared between threads.
  */
 public final class Generator {
-    private final Nd4jForward forward;
+    private final Nd4jForward[] forwards;
+    private final ShardPool pool;
     private final int vocab;
     private final int maxSeqLen;
 
+    /** A generator with {@link EngineThreads#trainWorkers()} workers. */
     public Generator(TransformerWeights weights) {
+        this(weights, EngineThreads.trainWorkers());
+    }
+
+    /** A generator that cuts each batch into at most {@code workers} concurrently decoded row shards. */
+    public Generator(TransformerWeights weights, int workers) {
         requireNonNull(weights, "weights is null");
         if (!weights.heads().hasLm()) {
             throw new IllegalArgumentException("generation needs an LM head");
         }
-        this.forward = new Nd4jForward(weights);
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be positive: " + workers);
+        }
+        this.forwards = new Nd4jForward[workers];
+        for (int k = 0; k < workers; k++) {
+            forwards[k] = new Nd4jForward(weights, 1); // not thread-safe: one per shard
+        }
+        this.pool = workers > 1 ? new ShardPool(workers) : null;
         this.vocab = weights.config().vocabSize();
         this.maxSeqLen = weights.config().maxSeqLen();
+    }
+
+    /** Number of row shards a large enough batch is cut into. */
+    public int workers() {
+        return forwards.length;
     }
 
     /** Samples continuations of {@code prompts} (each non-empty), drawing randomness from {@code rng}. */
@@ -59,48 +87,95 @@ public final class Generator {
             maxPrompt = Math.max(maxPrompt, p.length);
         }
         int maxNew = cfg.maxNewTokens();
-        int[] padLeft = new int[b];
-        int[][] seq = new int[b][maxPrompt + maxNew];
+        Batch batch = new Batch(b, maxPrompt, maxNew);
         for (int i = 0; i < b; i++) {
             int[] p = prompts.get(i);
-            padLeft[i] = maxPrompt - p.length;
-            System.arraycopy(p, 0, seq[i], padLeft[i], p.length);
+            batch.padLeft[i] = maxPrompt - p.length;
+            System.arraycopy(p, 0, batch.seq[i], batch.padLeft[i], p.length);
+            batch.rowRng[i] = rng.split(); // up front and in row order: independent of the shard layout
         }
-        int[][] tokens = new int[b][maxNew];
-        float[][] logProbs = new float[b][maxNew];
-        int[] lengths = new int[b];
-        boolean[] done = new boolean[b];
+        int shards = Math.min(forwards.length, b);
+        int[] start = ShardPool.rowStarts(b, shards);
+        if (shards == 1) {
+            decode(forwards[0], batch, 0, b, cfg);
+        } else {
+            pool.runAll(shards, k -> decode(forwards[k], batch, start[k], start[k + 1], cfg));
+        }
+        return new GenerationResult(batch.tokens, batch.logProbs, batch.lengths);
+    }
+
+    /** Inputs and outputs of one call; each shard reads and writes only its own rows. */
+    private static final class Batch {
+        final int maxPrompt;
+        final int maxNew;
+        final int[] padLeft;
+        final int[][] seq;
+        final Rng[] rowRng;
+        final int[][] tokens;
+        final float[][] logProbs;
+        final int[] lengths;
+
+        Batch(int b, int maxPrompt, int maxNew) {
+            this.maxPrompt = maxPrompt;
+            this.maxNew = maxNew;
+            padLeft = new int[b];
+            seq = new int[b][maxPrompt + maxNew];
+            rowRng = new Rng[b];
+            tokens = new int[b][maxNew];
+            logProbs = new float[b][maxNew];
+            lengths = new int[b];
+        }
+    }
+
+    /** Decodes rows {@code [from, to)} of {@code batch} with {@code forward}. */
+    private void decode(Nd4jForward forward, Batch batch, int from, int to, SamplingConfig cfg) {
+        int m = to - from;
+        int maxPrompt = batch.maxPrompt;
+        int maxNew = batch.maxNew;
+        int[][] seq = java.util.Arrays.copyOfRange(batch.seq, from, to);
+        int[] padLeft = java.util.Arrays.copyOfRange(batch.padLeft, from, to);
+        boolean[] done = new boolean[m];
         TokenSampler sampler = new TokenSampler(cfg);
-        KvCache cache = cfg.useKvCache() ? forward.newCache(b, maxPrompt + maxNew, padLeft) : null;
+        KvDecoder decoder = cfg.useKvCache() ? new KvDecoder(forward.weights(), maxPrompt + maxNew, padLeft) : null;
+        int[] next = new int[m]; // the one new column per row of a cached step, reused
         double[] lp = new double[1];
         float[] row = new float[vocab];
-        int active = b;
+        float[] flat = new float[m * vocab];
+        int active = m;
         for (int step = 0; step < maxNew && active > 0; step++) {
             int cols = maxPrompt + step;
             INDArray logits;
-            if (cache != null) {
-                int[][] in = new int[b][];
-                for (int i = 0; i < b; i++) {
-                    in[i] = step == 0 ? java.util.Arrays.copyOf(seq[i], maxPrompt) : new int[] {seq[i][cols - 1]};
+            if (decoder != null) {
+                if (step == 0) {
+                    int[][] in = new int[m][];
+                    for (int i = 0; i < m; i++) {
+                        in[i] = java.util.Arrays.copyOf(seq[i], maxPrompt);
+                    }
+                    logits = decoder.prefill(in);
+                } else {
+                    for (int i = 0; i < m; i++) {
+                        next[i] = seq[i][cols - 1];
+                    }
+                    logits = decoder.next(next);
                 }
-                logits = forward.step(in, cache);
             } else {
-                int[][] in = new int[b][];
-                for (int i = 0; i < b; i++) {
+                int[][] in = new int[m][];
+                for (int i = 0; i < m; i++) {
                     in[i] = java.util.Arrays.copyOf(seq[i], cols);
                 }
                 logits = forward.lastLogits(in, padLeft);
             }
-            float[] flat = logits.dataType() == DataType.FLOAT ? logits.dup('c').data().asFloat() : toFloat(logits.dup('c').data().asDouble());
-            for (int i = 0; i < b; i++) {
+            copyLogits(logits, flat);
+            for (int i = 0; i < m; i++) {
                 if (done[i]) {
                     continue; // finished rows keep feeding token 0, which no live row ever attends to
                 }
+                int r = from + i;
                 System.arraycopy(flat, i * vocab, row, 0, vocab);
-                int tok = sampler.sample(row, rng, lp);
-                tokens[i][step] = tok;
-                logProbs[i][step] = (float) lp[0];
-                lengths[i] = step + 1;
+                int tok = sampler.sample(row, batch.rowRng[r], lp);
+                batch.tokens[r][step] = tok;
+                batch.logProbs[r][step] = (float) lp[0];
+                batch.lengths[r] = step + 1;
                 seq[i][cols] = tok;
                 if (tok == cfg.stopToken()) {
                     done[i] = true;
@@ -108,14 +183,18 @@ public final class Generator {
                 }
             }
         }
-        return new GenerationResult(tokens, logProbs, lengths);
     }
 
-    private static float[] toFloat(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
+    /** Copies {@code [m,V]} logits into {@code out} (row-major) without an intermediate array when they are plain floats. */
+    private static void copyLogits(INDArray logits, float[] out) {
+        INDArray c = !logits.isView() && logits.ordering() == 'c' && logits.offset() == 0 && logits.length() == out.length ? logits : logits.dup('c');
+        if (c.dataType() == DataType.FLOAT) {
+            c.data().asNioFloat().get(out);
+        } else {
+            double[] d = c.data().asDouble();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) d[i];
+            }
         }
-        return f;
     }
 }

@@ -12,19 +12,21 @@ import java.util.function.IntConsumer;
 
 /**
  * Fixed daemon worker threads that run one task per shard of a batch and wait for all of them: the
- * threads of data parallelism in {@link ShardedLmBackprop} and {@link Nd4jForward#tokenLogProbs}.
+ * threads of data parallelism in {@link ShardedLmBackprop}, {@link Nd4jForward#tokenLogProbs} and batched
+ * generation ({@code org.rlhf4j.algorithms.generation.Generator}).
  *
  * <p>Each thread applies {@link EngineThreads#applyToCurrentThread()} when it starts (the OpenMP team
  * size is a per-thread setting; without it a fresh thread gets one OpenMP thread per core). Idle threads
  * retire after a minute, so a pool nobody closed leaves no thread behind for long.
  */
-final class ShardPool implements AutoCloseable {
+public final class ShardPool implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final ThreadPoolExecutor executor;
     private final String threadPrefix;
 
-    ShardPool(int threads) {
+    /** A pool of {@code threads} daemon workers (started on demand). */
+    public ShardPool(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be positive: " + threads);
         }
@@ -51,7 +53,7 @@ final class ShardPool implements AutoCloseable {
      * waits; waits for ALL shards even when one fails (their buffers are reused by the next call), then
      * rethrows the first failure as itself.
      */
-    void runAll(int shards, IntConsumer task) {
+    public void runAll(int shards, IntConsumer task) {
         List<Future<?>> pending = new ArrayList<>(shards);
         Throwable failure = null;
         try {
@@ -84,7 +86,7 @@ final class ShardPool implements AutoCloseable {
     }
 
     /** Row ranges of {@code shards} near-equal shards of {@code rows} rows: shard k is {@code [start[k], start[k+1])}. */
-    static int[] rowStarts(int rows, int shards) {
+    public static int[] rowStarts(int rows, int shards) {
         int[] start = new int[shards + 1];
         for (int k = 0; k < shards; k++) {
             start[k + 1] = start[k] + rows / shards + (k < rows % shards ? 1 : 0);

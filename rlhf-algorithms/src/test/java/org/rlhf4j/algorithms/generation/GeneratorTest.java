@@ -88,4 +88,28 @@ class GeneratorTest {
             assertEquals(0f, stopped.logProbs()[0][j]);
         }
     }
+
+    @Test
+    void workerCountDoesNotChangeTheSamples() {
+        List<int[]> prompts = List.of(new int[] {5, 9, 13}, new int[] {1}, new int[] {7, 7, 2, 40, 33, 12, 8}, new int[] {3, 4}, new int[] {11, 50});
+        SamplingConfig cfg = new SamplingConfig(12, 0.9, 20, 0.9, 17, true);
+        GenerationResult one = new Generator(W, 1).generate(prompts, cfg, new Rng(42));
+        int stopped = 0;
+        for (int b = 0; b < prompts.size(); b++) {
+            stopped += one.lengths()[b] < 12 ? 1 : 0;
+        }
+        assertTrue(stopped > 0 && stopped < prompts.size(), "the stop token ends some rows but not all: " + stopped);
+        for (int workers : new int[] {2, 3, 7}) {
+            Generator gen = new Generator(W, workers);
+            assertEquals(workers, gen.workers());
+            for (boolean kv : new boolean[] {true, false}) {
+                GenerationResult r = gen.generate(prompts, cfg.withKvCache(kv), new Rng(42));
+                assertArrayEquals(one.lengths(), r.lengths(), workers + " workers, kv " + kv);
+                for (int b = 0; b < prompts.size(); b++) {
+                    assertArrayEquals(one.tokens()[b], r.tokens()[b], workers + " workers, kv " + kv + ", row " + b);
+                    assertArrayEquals(one.logProbs()[b], r.logProbs()[b], 1e-5f, workers + " workers, kv " + kv + ", row " + b);
+                }
+            }
+        }
+    }
 }
