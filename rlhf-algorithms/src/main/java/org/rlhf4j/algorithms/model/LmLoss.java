@@ -43,10 +43,7 @@ public final class LmLoss {
         requireNonNull(dLogits, "dLogits is null");
         int rows = (int) logits.size(0);
         int v = (int) logits.size(1);
-        if (logits == dLogits || dLogits.isView() || dLogits.ordering() != 'c' || logits.isView() || logits.ordering() != 'c'
-                || !java.util.Arrays.equals(logits.shape(), dLogits.shape())) {
-            throw new IllegalArgumentException("logits and dLogits must be distinct plain c-ordered [rows,V] arrays");
-        }
+        checkDistinctPlainPair(logits, dLogits, "dLogits");
         int t = targets.length == 0 ? 0 : targets[0].length;
         if (targets.length * t != rows || mask.length != targets.length) {
             throw new IllegalArgumentException("targets " + targets.length + "x" + t + " do not match " + rows + " logit rows");
@@ -162,10 +159,7 @@ public final class LmLoss {
         requireNonNull(probs, "probs is null");
         int rows = (int) logits.size(0);
         int v = (int) logits.size(1);
-        if (logits == probs || probs.isView() || probs.ordering() != 'c' || logits.isView() || logits.ordering() != 'c'
-                || !java.util.Arrays.equals(logits.shape(), probs.shape())) {
-            throw new IllegalArgumentException("logits and probs must be distinct plain c-ordered [rows,V] arrays");
-        }
+        checkDistinctPlainPair(logits, probs, "probs");
         int t = targets.length == 0 ? 0 : targets[0].length;
         if (targets.length * t != rows) {
             throw new IllegalArgumentException("targets " + targets.length + "x" + t + " do not match " + rows + " logit rows");
@@ -206,5 +200,13 @@ public final class LmLoss {
             sum += Math.exp(z.getDouble(start + j) - max);
         }
         return max + Math.log(sum);
+    }
+
+    /** {@code other} must be a distinct plain c-ordered array of {@code logits}' {@code [rows,V]} shape. */
+    private static void checkDistinctPlainPair(INDArray logits, INDArray other, String otherName) {
+        if (logits == other || other.isView() || other.ordering() != 'c' || logits.isView() || logits.ordering() != 'c'
+                || !java.util.Arrays.equals(logits.shape(), other.shape())) {
+            throw new IllegalArgumentException("logits and " + otherName + " must be distinct plain c-ordered [rows,V] arrays");
+        }
     }
 }

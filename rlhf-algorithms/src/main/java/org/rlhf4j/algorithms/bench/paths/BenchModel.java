@@ -1,21 +1,26 @@
 package org.rlhf4j.algorithms.bench.paths;
 
+import org.rlhf4j.algorithms.bench.BenchShape;
 import org.rlhf4j.algorithms.model.Heads;
 import org.rlhf4j.algorithms.model.TransformerConfig;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.util.Rng;
 
-/** The bench size of docs/model.md: default policy (L=2, D=128, H=4, T=48), V=1024, batch 32, sequence 48. */
+/**
+ * The engine's hot paths' model: the bench size {@link BenchShape#DEFAULT} (the default policy of
+ * docs/model.md with V=1024, batch 32, sequence 48), which torch_reference.py mirrors.
+ */
 public final class BenchModel {
-    public static final int VOCAB = 1024;
-    public static final int BATCH = 32;
-    public static final int SEQ = 48;
+    private static final BenchShape SHAPE = BenchShape.DEFAULT;
+    public static final int VOCAB = SHAPE.vocab();
+    public static final int BATCH = SHAPE.batch();
+    public static final int SEQ = SHAPE.seqLen();
     public static final double LR = 3e-4;
 
     private BenchModel() {}
 
     public static TransformerConfig config() {
-        return TransformerConfig.defaults(VOCAB);
+        return TransformerConfig.of(SHAPE.vocab(), SHAPE.dModel(), SHAPE.nHeads(), SHAPE.nLayers(), SHAPE.seqLen());
     }
 
     public static TransformerWeights weights(long seed) {
