@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The module rules of design.md ("Modules" and "Never:") on the compiled classes: the main and the test code
- * of each module may use, of our modules, only those the table below allows. The enforcer execution
- * {@code module-rules} in each pom checks the same table on the declared dependencies; this test reads what
- * the code really references (a runtime-scope jar is on test code's class path, for one).
+ * The module rules (README.md, "Modules") on the compiled classes: the main and the test code of each module
+ * may use, of our modules, only those the table below allows. The enforcer execution {@code module-rules} in
+ * each pom checks the same table on the declared dependencies; this test reads what the code really references
+ * (a runtime-scope jar is on test code's class path, for one).
  *
  * <p>It reads every module's {@code target/classes} and {@code target/test-classes}, so it lives in samples,
  * the module the reactor builds after all the others. Run it alone (every module compiled, no other test) with
@@ -75,7 +75,7 @@ class TestModuleRules {
 
     static final String NEVER_FEEDBACK = "one feedback module never depends on another";
 
-    /** design.md, "Modules" ("may depend on") and "Never:". Nothing depends on samples or the example plugin. */
+    /** What each module may use ("may depend on"; the "Never:" line). Nothing uses samples or the example plugin. */
     static final List<Rule> RULES = List.of(
             new Rule(Module.API, Code.MAIN, Set.of(), "rlhf-api depends on nothing of ours"),
             new Rule(Module.API, Code.TEST, Set.of(), "rlhf-api depends on nothing of ours"),
@@ -134,7 +134,7 @@ class TestModuleRules {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
                 .as(rule.module().dir + " " + rule.code().sourceSet + " code may use, of our modules, "
                         + (owners.isEmpty() ? "none" : "only " + owners)
-                        + " (design.md, Modules: " + rule.why() + ")")
+                        + " (README.md, Modules: " + rule.why() + ")")
                 .check(classes);
         classes().should().resideInAnyPackage(rule.module().packages.toArray(String[]::new))
                 .as(rule.module().dir + " " + rule.code().sourceSet + " code lives in "
@@ -148,7 +148,7 @@ class TestModuleRules {
         List<String> allowed = new ArrayList<>(List.of(API_LIBRARIES));
         allowed.addAll(Module.API.packages);
         classes().should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
-                .as("rlhf-api main code uses only the JDK, Guice, Jackson and slf4j-api (design.md, Modules: no DL4J)")
+                .as("rlhf-api main code uses only the JDK, Guice, Jackson and slf4j-api (README.md, Modules: no DL4J)")
                 .check(importClasses(Module.API, Code.MAIN));
     }
 
