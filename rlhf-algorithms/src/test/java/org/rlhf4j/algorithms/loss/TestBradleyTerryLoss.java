@@ -59,6 +59,23 @@ class TestBradleyTerryLoss {
     }
 
     @Test
+    void aTieIgnoresTheMarginAndIsSymmetric() {
+        // a tie says neither response is better: its optimum is equal rewards whatever the margin, and which of its
+        // two responses is called chosen makes no difference
+        PairLoss tie = BradleyTerryLoss.compute(new double[] {1.0}, new double[] {0.0}, new double[] {0.5}, 0.3, 0, 0, 1);
+        PairLoss swapped = BradleyTerryLoss.compute(new double[] {0.0}, new double[] {1.0}, new double[] {0.5}, 0.3, 0, 0, 1);
+        assertEquals(0.8132616875182228, tie.loss(), 1e-15, "log(1 + e^-1) + 0.5, as with no margin");
+        assertEquals(tie.loss(), swapped.loss(), 1e-15);
+        assertEquals(tie.dFirst()[0], swapped.dSecond()[0], 1e-16);
+        PairLoss even = BradleyTerryLoss.compute(new double[] {0.7}, new double[] {0.7}, new double[] {0.5}, 0.3, 0, 0, 1);
+        assertEquals(Math.log(2), even.loss(), 1e-16);
+        assertEquals(0.0, even.dFirst()[0], 0.0);
+        // a strict preference in the same batch keeps its margin: z = 1.5 - 0.5 - 0.3
+        PairLoss mixed = BradleyTerryLoss.compute(new double[] {1.5, 1.0}, new double[] {0.5, 0.0}, new double[] {1, 0.5}, 0.3, 0, 0, 2);
+        assertEquals((0.4031860488854579 + 0.8132616875182228) / 2, mixed.loss(), 1e-15);
+    }
+
+    @Test
     void centringAndL2ByHand() {
         // log(1 + e^-1) + center (1.5 + 0.5)^2 + l2 (1.5^2 + 0.5^2) / 2 = 0.31326... + 0.05 * 4 + 0.01 * 1.25
         PairLoss loss = BradleyTerryLoss.compute(new double[] {1.5}, new double[] {0.5}, new double[] {1}, 0, 0.05, 0.01, 1);
