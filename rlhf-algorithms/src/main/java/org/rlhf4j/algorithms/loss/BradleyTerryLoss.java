@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The reward model's Bradley-Terry loss (TRL's {@code RewardTrainer}): per pair
- * {@code -[t log sigmoid(z) + (1 - t) log sigmoid(-z)]} with {@code z = r_chosen - r_rejected - margin} and target
- * {@code t} (1 for a strict preference, 0.5 for a tie), plus TRL's reward centring
+ * {@code -[t log sigmoid(z) + (1 - t) log sigmoid(-z)]} with {@code z = r_chosen - r_rejected - (2t - 1) margin} and
+ * target {@code t} (1 for a strict preference, 0.5 for a tie): a strict preference asks for {@code margin}, a tie for
+ * equal rewards (its loss does not depend on which response is called chosen), plus TRL's reward centring
  * {@code center * (r_chosen + r_rejected)^2} and an L2 term {@code l2 * (r_chosen^2 + r_rejected^2) / 2}; the sum
  * over pairs is divided by {@code normaliser} (the batch's pair count, also when the batch is cut into shards).
  */
@@ -30,7 +31,7 @@ public final class BradleyTerryLoss {
         double margins = 0;
         for (int i = 0; i < n; i++) {
             double t = target[i];
-            double z = chosen[i] - rejected[i] - margin;
+            double z = chosen[i] - rejected[i] - (2 * t - 1) * margin;
             loss -= t * PairLoss.logSigmoid(z) + (1 - t) * PairLoss.logSigmoid(-z);
             double dz = PairLoss.sigmoid(z) - t;
             double sum = chosen[i] + rejected[i];

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,22 +14,15 @@ import org.rlhf4j.algorithms.optim.GradientComputer;
 import org.rlhf4j.algorithms.util.Rng;
 
 /** The hand-written backward pass against the SameDiff graph (float) and finite differences (double). */
+@ExtendWith(GradientCheckExtension.class)
 class Nd4jBackpropTest {
     private static final int[][] IDS = {{1, 4, 2, 9, 3}, {10, 0, 5, 5, 7}};
     private static final int[][] TARGETS = {{4, 2, 9, 3, 1}, {0, 5, 5, 7, 8}};
     private static final float[][] MASK = {{0, 0, 1, 1, 1}, {0, 1, 1, 1, 0}};
 
     private static TransformerWeights weights(TransformerConfig cfg, DataType dt, long seed) {
-        TransformerWeights w = TransformerWeights.init(cfg, Heads.LM, new Rng(seed), dt);
         // larger-than-init values so that every term (attention, layer norm) has visible curvature
-        Rng r = new Rng(seed + 1);
-        for (INDArray a : w.asMap().values()) {
-            for (long i = 0; i < a.length(); i++) {
-                double v = a.getDouble(i);
-                a.putScalar(i, a.rank() == 1 ? v + 0.3 * r.nextGaussian() : 0.5 * r.nextGaussian());
-            }
-        }
-        return w;
+        return GradientChecker.curved(TransformerWeights.init(cfg, Heads.LM, new Rng(seed), dt), seed + 1);
     }
 
     private static double loss(Nd4jBackprop bp, int[][] ids, int[][] targets, float[][] mask) {
@@ -89,7 +82,7 @@ class Nd4jBackpropTest {
     }
 
     @Test
-    void lmAndHiddenGradientsMatchFiniteDifferencesInDouble() {
+    void lmAndHiddenGradientsMatchFiniteDifferencesInDouble(GradientChecker checker) {
         TransformerConfig cfg = TransformerConfig.of(11, 8, 2, 2, 6);
         TransformerWeights w = weights(cfg, DataType.DOUBLE, 11);
         Nd4jBackprop bp = new Nd4jBackprop(w, 2, 5);
@@ -119,32 +112,7 @@ class Nd4jBackpropTest {
         assertEquals(hand / 6, ce, 1e-12, "cross-entropy by hand");
         Map<String, INDArray> grads = new HashMap<>();
         bp.backward(dLogits, coef).forEach((k, v) -> grads.put(k, v.dup()));
-        Rng pick = new Rng(99);
-        double eps = 1e-6;
-        double worst = 0;
-        for (String name : List.of("tok_emb", "pos_emb", "h0.ln1.g", "h0.ln1.b", "h0.attn.wqkv", "h0.attn.bqkv", "h1.attn.wo",
-                "h1.attn.bo", "h1.mlp.w1", "h1.mlp.b1", "h0.mlp.w2", "h0.mlp.b2", "h1.ln2.g", "h1.ln2.b", "ln_f.g", "ln_f.b", "lm_head")) {
-            INDArray p = w.get(name);
-            INDArray grad = grads.get(name);
-            for (int s = 0; s < 6; s++) {
-                long i = pick.nextInt((int) p.length());
-                double orig = p.getDouble(i);
-                p.putScalar(i, orig + eps);
-                double up = lossFn.getAsDouble();
-                p.putScalar(i, orig - eps);
-                double down = lossFn.getAsDouble();
-                p.putScalar(i, orig);
-                double numeric = (up - down) / (2 * eps);
-                double analytic = grad.getDouble(i);
-                double rel = Math.abs(numeric - analytic) / Math.max(Math.abs(numeric) + Math.abs(analytic), 1e-7);
-                if (Math.abs(numeric) + Math.abs(analytic) > 1e-6) { // tiny entries are judged by the absolute bound
-                    worst = Math.max(worst, rel);
-                }
-                assertTrue(rel < 1e-5 || Math.abs(numeric - analytic) < 1e-8,
-                        name + "[" + i + "]: analytic " + analytic + " numeric " + numeric + " rel " + rel);
-            }
-        }
-        System.out.println("backprop finite-difference check: worst relative error " + worst + " (entries above 1e-6)");
+        checker.check("Nd4jBackprop, masked cross-entropy + hidden", w, grads, lossFn);
     }
 
     @Test

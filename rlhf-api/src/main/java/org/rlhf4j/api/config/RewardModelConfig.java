@@ -8,7 +8,7 @@ import static org.rlhf4j.api.config.PolicyConfig.positive;
  * policy's transformer backbone with a scalar head, trained on the arm's preferences.
  *
  * <p>Reward model loss (Bradley-Terry, TRL's): {@code -log sigmoid(r_chosen - r_rejected - margin)}, a tie
- * trained towards 0.5, plus {@code center_rewards_coefficient * mean((r_chosen + r_rejected)^2)}. Cost model
+ * trained towards 0.5 (equal rewards: the margin applies to strict preferences only), plus {@code center_rewards_coefficient * mean((r_chosen + r_rejected)^2)}. Cost model
  * loss (PKU safe-rlhf's): {@code -log sigmoid(c_unsafer - c_safer) - log sigmoid(s_safer c_safer)
  * - log sigmoid(s_unsafer c_unsafer)} with {@code s = +1} for an unsafe and {@code -1} for a safe response,
  * plus {@code l2 * mean(c^2)}.

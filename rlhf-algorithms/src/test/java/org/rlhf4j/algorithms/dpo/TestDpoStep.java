@@ -1,0 +1,143 @@
+package org.rlhf4j.algorithms.dpo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rlhf4j.algorithms.loss.DpoLoss;
+import org.rlhf4j.algorithms.loss.DpoLoss.Type;
+import org.rlhf4j.algorithms.model.GradientCheckExtension;
+import org.rlhf4j.algorithms.model.GradientCheckSettings;
+import org.rlhf4j.algorithms.model.GradientChecker;
+import org.rlhf4j.algorithms.model.Heads;
+import org.rlhf4j.algorithms.model.Nd4jBackprop;
+import org.rlhf4j.algorithms.model.TransformerConfig;
+import org.rlhf4j.algorithms.model.TransformerWeights;
+import org.rlhf4j.algorithms.optim.AdamW;
+import org.rlhf4j.algorithms.optim.LrSchedule;
+import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.algorithms.train.DataOrder;
+import org.rlhf4j.algorithms.train.StepResult;
+import org.rlhf4j.algorithms.util.Rng;
+
+/**
+ * One DPO/IPO step on the data-parallel path: the sequence log-probs and the loss against a plain forward pass
+ * read by hand, ln 2 at initialisation, and the gradient of every parameter (lm_head included) against
+ * finite differences in double precision, with 1 and 2 shards.
+ */
+@ExtendWith(GradientCheckExtension.class)
+@GradientCheckSettings(samplesPerParameter = 4)
+class TestDpoStep {
+    /** V 11, D 8, 2 heads, 2 layers, context 6: rows of 5 columns. */
+    private static final TransformerConfig CONFIG = TransformerConfig.of(11, 8, 2, 2, 6);
+
+    /** [chosen, rejected]: prompts of 1 to 3 tokens, responses of 1 to 4 (eos included), padding in every row but one. */
+    private static final List<Encoded[]> PAIRS = List.of(
+            new Encoded[] {new Encoded(new int[] {1, 4, 5, 9, 2}, 2), new Encoded(new int[] {1, 4, 7, 2}, 2)},
+            new Encoded[] {new Encoded(new int[] {1, 6, 6, 8, 10, 2}, 3), new Encoded(new int[] {1, 6, 6, 3, 2}, 3)},
+            new Encoded[] {new Encoded(new int[] {1, 9, 2}, 2), new Encoded(new int[] {1, 9, 5, 4, 7, 2}, 1)},
+            new Encoded[] {new Encoded(new int[] {1, 3, 8, 2}, 3), new Encoded(new int[] {1, 3, 2}, 2)});
+
+    private static final int[] BATCH = {2, 0, 3};
+
+    private static DpoStep step(TransformerWeights policy, double[][] reference, Type type, double smoothing, int batch, int workers) {
+        Map<String, INDArray> buffers = new AdamW(policy, AdamW.Config.defaults(LrSchedule.constant(1e-3))).gradientBuffers();
+        return new DpoStep(policy, PAIRS, reference, type, 0.5, smoothing, batch, workers, buffers);
+    }
+
+    /** The log-prob of {@code e}'s response tokens by hand: one unpadded row, log softmax summed over the response. */
+    private static double logProb(TransformerWeights w, Encoded e) {
+        int[] t = e.tokens();
+        int[] ids = java.util.Arrays.copyOf(t, t.length - 1);
+        INDArray logits = new Nd4jBackprop(w, 1, ids.length).forward(new int[][] {ids});
+        double sum = 0;
+        for (int j = e.promptLength() - 1; j < ids.length; j++) {
+            double norm = 0;
+            for (int v = 0; v < CONFIG.vocabSize(); v++) {
+                norm += Math.exp(logits.getDouble(j, v));
+            }
+            sum += logits.getDouble(j, t[j + 1]) - Math.log(norm);
+        }
+        return sum;
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2})
+    void logProbsAndLossAreThoseOfAPlainForwardPassReadByHand(int workers) {
+        TransformerWeights policy = GradientChecker.curvedWeights(CONFIG, Heads.LM, 3);
+        TransformerWeights reference = GradientChecker.curvedWeights(CONFIG, Heads.LM, 7);
+        double[][] ref = DpoStep.referenceLogProbs(reference, PAIRS, 3, workers);
+        double[] pc = new double[3];
+        double[] pr = new double[3];
+        double[] rc = new double[3];
+        double[] rr = new double[3];
+        for (int i = 0; i < PAIRS.size(); i++) {
+            assertEquals(logProb(reference, PAIRS.get(i)[0]), ref[i][0], 1e-12, "reference chosen " + i);
+            assertEquals(logProb(reference, PAIRS.get(i)[1]), ref[i][1], 1e-12, "reference rejected " + i);
+        }
+        for (int i = 0; i < 3; i++) {
+            pc[i] = logProb(policy, PAIRS.get(BATCH[i])[0]);
+            pr[i] = logProb(policy, PAIRS.get(BATCH[i])[1]);
+            rc[i] = ref[BATCH[i]][0];
+            rr[i] = ref[BATCH[i]][1];
+        }
+        for (Type type : Type.values()) {
+            double smoothing = type == Type.SIGMOID ? 0.1 : 0;
+            try (DpoStep step = step(policy, ref, type, smoothing, 3, workers)) {
+                StepResult result = step.compute(BATCH);
+                DpoLoss.compute(type, 0.5, smoothing, pc, pr, rc, rr, 3).metrics()
+                        .forEach((name, value) -> assertEquals(value, result.metrics().get(name), 1e-12, name));
+                assertEquals(DpoLoss.compute(type, 0.5, smoothing, pc, pr, rc, rr, 3).loss(), result.loss(), 1e-12, type.toString());
+                System.out.printf("DPO step (%s), %d workers: loss %.12f, logps/chosen %.6f%n", type, workers, result.loss(),
+                        result.metrics().get("logps/chosen"));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2})
+    void atInitialisationTheLossIsLn2(int workers) {
+        // float, default initialisation, as training runs it
+        TransformerWeights policy = TransformerWeights.init(CONFIG, Heads.LM, new Rng(1), DataType.FLOAT);
+        double[][] ref = DpoStep.referenceLogProbs(policy.frozenCopy(), PAIRS, 2, workers);
+        try (DpoStep step = step(policy, ref, Type.SIGMOID, 0, 2, workers)) {
+            // each pair at the rows the reference pass gave it: the same arithmetic, exactly ln 2
+            for (int[] batch : new int[][] {{0, 1}, {2, 3}}) {
+                StepResult result = step.compute(batch);
+                assertEquals(Math.log(2), result.loss(), 0.0, java.util.Arrays.toString(batch));
+                assertEquals(0.0, result.metrics().get("rewards/margins"), 0.0);
+            }
+            // the data order's shuffled batches put a pair at other rows (another place in a BLAS tile): ln 2 to float rounding
+            DataOrder order = new DataOrder(PAIRS.size(), 2, 5);
+            double worst = 0;
+            for (long s = 1; s <= 4; s++) {
+                StepResult result = step.compute(order.batch(s));
+                worst = Math.max(worst, Math.abs(result.loss() - Math.log(2)));
+                assertEquals(0.0, result.metrics().get("rewards/margins"), 1e-6);
+            }
+            assertTrue(worst < 1e-7, "|loss - ln 2| = " + worst);
+            System.out.printf("DPO at initialisation, %d workers: shuffled batches within %.3g of ln 2%n", workers, worst);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, label smoothing {1}, {2} workers")
+    @CsvSource({"SIGMOID, 0.0, 1", "SIGMOID, 0.1, 2", "IPO, 0.0, 1", "IPO, 0.0, 2"})
+    void gradientOfEveryParameterMatchesFiniteDifferences(Type type, double smoothing, int workers, GradientChecker checker) {
+        TransformerWeights policy = GradientChecker.curvedWeights(CONFIG, Heads.LM, 3);
+        double[][] ref = DpoStep.referenceLogProbs(GradientChecker.curvedWeights(CONFIG, Heads.LM, 7), PAIRS, 3, 1);
+        try (DpoStep step = step(policy, ref, type, smoothing, 3, workers)) {
+            double loss = step.compute(BATCH).loss();
+            GradientChecker.Report report = checker.check("DPO step " + type + " e=" + smoothing + ", " + workers + " workers", policy,
+                    step.gradients(), () -> step.compute(BATCH).loss());
+            assertEquals(loss, report.loss(), 0.0);
+            assertTrue(policy.names().contains("lm_head"));
+        }
+    }
+}
