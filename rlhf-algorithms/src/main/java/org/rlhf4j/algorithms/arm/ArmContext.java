@@ -9,6 +9,7 @@ import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.LabelledPair;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
 import org.rlhf4j.algorithms.reward.RewardFunction;
+import org.rlhf4j.algorithms.train.ProgressListener;
 import org.rlhf4j.algorithms.train.TrainingLoop;
 
 /**
@@ -42,6 +43,9 @@ public interface ArmContext {
 
     /** True when the run continues an interrupted one (resume from the arm's checkpoints). */
     boolean resume();
+
+    /** Told after every training step. */
+    ProgressListener progress();
 
     /** Where training metrics lines go. */
     TrainingLoop.MetricsSink metrics();

@@ -62,7 +62,7 @@ public final class DpoAlgorithm implements PolicyAlgorithm {
                 batch, context.workers(), optimizer.gradientBuffers())) {
             TrainingLoop loop = new TrainingLoop(context.policy(), optimizer, step.gradients(), order,
                     new TrainingLoop.Options(context.arm(), PHASE, steps, config.logEvery(), config.checkpointEvery(), 20),
-                    context.metrics(), context.checkpoints(PHASE), context.configJson());
+                    context.metrics(), context.checkpoints(PHASE), context.configJson()).onStep(context.progress());
             TrainingLoop.Result result = loop.run(context.resume(), step);
             return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
         }

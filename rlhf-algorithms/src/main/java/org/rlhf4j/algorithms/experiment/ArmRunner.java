@@ -25,6 +25,7 @@ import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.algorithms.reward.ScalarModelTrainer;
 import org.rlhf4j.algorithms.reward.ScalarModels;
 import org.rlhf4j.algorithms.reward.ScalarPair;
+import org.rlhf4j.algorithms.train.ProgressListener;
 import org.rlhf4j.algorithms.train.TrainingLoop;
 import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.algorithms.util.Seeds;
@@ -74,10 +75,11 @@ final class ArmRunner {
      * @param pluginContext the context feedback sources and algorithms are built with
      * @param workers data-parallel shards
      * @param log progress messages
+     * @param progress told after every training step
      */
     record Shared(Task task, TransformerWeights sft, TransformerWeights reference, SequenceEncoder encoder, Evaluator evaluator,
             long evalSeed, Evaluation sftEvaluation, long experimentSeed, RunDirectory run, boolean resume, String configJson,
-            PluginContext pluginContext, int workers, PrintWriter log) {}
+            PluginContext pluginContext, int workers, PrintWriter log, ProgressListener progress) {}
 
     /**
      * What an arm produced.
@@ -344,7 +346,7 @@ final class ArmRunner {
 
     private ScalarModelTrainer.Setting setting(String arm, String phase, long seed) {
         return new ScalarModelTrainer.Setting(arm, phase, Seeds.derive(seed, phase), shared.workers(), shared.resume(), shared.run(),
-                p -> shared.run().armCheckpoints(arm, p), shared.configJson(), shared.log());
+                p -> shared.run().armCheckpoints(arm, p), shared.configJson(), shared.log(), shared.progress());
     }
 
     /** Held-out accuracy against gold preferences and against the labels, and Spearman with gold on SFT's EVAL samples. */
@@ -500,6 +502,11 @@ final class ArmRunner {
             @Override
             public boolean resume() {
                 return shared.resume();
+            }
+
+            @Override
+            public ProgressListener progress() {
+                return shared.progress();
             }
 
             @Override

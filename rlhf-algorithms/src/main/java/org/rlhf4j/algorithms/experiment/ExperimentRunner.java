@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
+import org.rlhf4j.algorithms.train.ProgressListener;
 import org.rlhf4j.api.config.ArmPlan;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginContext;
@@ -31,6 +32,7 @@ public final class ExperimentRunner {
     private final boolean resume;
     private final Function<String, String> environment;
     private final PrintWriter log;
+    private ProgressListener progress = ProgressListener.NONE;
 
     /** What the run printed at the end. */
     public record Outcome(String task, TaskExperiment.Result sft, List<ObjectNode> arms) {}
@@ -45,6 +47,12 @@ public final class ExperimentRunner {
         if (!plan.config().isTaskExperiment()) {
             throw new IllegalArgumentException("not a task experiment: it has 'data' or no 'task'");
         }
+    }
+
+    /** Tells {@code listener} after every training step of every arm. */
+    public ExperimentRunner onStep(ProgressListener listener) {
+        this.progress = requireNonNull(listener, "listener is null");
+        return this;
     }
 
     /**
@@ -88,7 +96,7 @@ public final class ExperimentRunner {
         PluginContext context = PluginContext.of(plan.baseDirectory(), plan.config().seed(), environment, java.util.Optional.of(task));
         ArmRunner.Shared shared = new ArmRunner.Shared(task, sft.policy(), sft.policy().frozenCopy(),
                 new SequenceEncoder(sft.tokenizer(), sft.policy().config().maxSeqLen()), sft.evaluator(), sft.evalSeed(),
-                sft.sftEvaluation(), plan.config().seed(), run, resume, configJson, context, EngineThreads.trainWorkers(), log);
+                sft.sftEvaluation(), plan.config().seed(), run, resume, configJson, context, EngineThreads.trainWorkers(), log, progress);
         ArmRunner runner = new ArmRunner(shared);
         Map<String, ArmRunner.Outcome> done = new LinkedHashMap<>();
         List<ObjectNode> samples = new ArrayList<>(SampleLines.of(TaskExperiment.SFT_ARM, sft.sftEvaluation().samples()));

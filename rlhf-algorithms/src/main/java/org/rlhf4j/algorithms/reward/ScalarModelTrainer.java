@@ -12,6 +12,7 @@ import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.optim.AdamW;
 import org.rlhf4j.algorithms.optim.LrSchedule;
 import org.rlhf4j.algorithms.train.DataOrder;
+import org.rlhf4j.algorithms.train.ProgressListener;
 import org.rlhf4j.algorithms.train.TrainingLoop;
 import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.api.config.RewardModelConfig;
@@ -41,9 +42,10 @@ public final class ScalarModelTrainer {
      * @param stores checkpoint stores
      * @param configJson the run's config for checkpoints
      * @param log progress messages
+     * @param progress told after every step
      */
     public record Setting(String arm, String phase, long seed, int workers, boolean resume, TrainingLoop.MetricsSink metrics,
-            Stores stores, String configJson, PrintWriter log) {
+            Stores stores, String configJson, PrintWriter log, ProgressListener progress) {
         public Setting {
             requireNonNull(arm, "arm is null");
             requireNonNull(phase, "phase is null");
@@ -51,6 +53,7 @@ public final class ScalarModelTrainer {
             requireNonNull(stores, "stores is null");
             requireNonNull(configJson, "configJson is null");
             requireNonNull(log, "log is null");
+            requireNonNull(progress, "progress is null");
         }
     }
 
@@ -84,7 +87,7 @@ public final class ScalarModelTrainer {
                     optimizer.gradientBuffers())) {
                 TrainingLoop loop = new TrainingLoop(model, optimizer, step.gradients(), order,
                         new TrainingLoop.Options(setting.arm(), phase, steps, config.logEvery(), Math.max(steps / 4, 1), 20),
-                        setting.metrics(), setting.stores().open(phase), setting.configJson());
+                        setting.metrics(), setting.stores().open(phase), setting.configJson()).onStep(setting.progress());
                 TrainingLoop.Result result = loop.run(setting.resume(), step);
                 setting.log().printf("Arm %s: %s trained, %d steps on %d pairs (from step %d, %.1f s, last loss %.4f)%n",
                         setting.arm(), phase, result.steps(), pairs.size(), result.resumedFrom(), result.seconds(), result.lastLoss());

@@ -91,6 +91,7 @@ public final class TrainingLoop {
     private final MetricsSink metrics;
     private final CheckpointStore store;
     private final String configJson;
+    private ProgressListener progress = ProgressListener.NONE;
 
     /**
      * @param weights the model trained (overwritten by a checkpoint on resume)
@@ -112,6 +113,12 @@ public final class TrainingLoop {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.store = requireNonNull(store, "store is null");
         this.configJson = requireNonNull(configJson, "configJson is null");
+    }
+
+    /** Tells {@code listener} after every step. */
+    public TrainingLoop onStep(ProgressListener listener) {
+        this.progress = requireNonNull(listener, "listener is null");
+        return this;
     }
 
     /** True when the store holds this phase's final checkpoint. */
@@ -183,6 +190,7 @@ public final class TrainingLoop {
             if (s % options.checkpointEvery() == 0 || s == options.steps()) {
                 save(s, s == options.steps());
             }
+            progress.stepDone(options.arm(), options.phase(), s, options.steps());
         }
         return new Result(Math.max(start, options.steps()), start, skipped, lastLoss, (System.nanoTime() - began) / 1e9);
     }

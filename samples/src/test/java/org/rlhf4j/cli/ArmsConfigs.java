@@ -1,0 +1,33 @@
+package org.rlhf4j.cli;
+
+/** Shrunken task experiments with arms, for tests: tiny sizes, seconds. */
+final class ArmsConfigs {
+    private ArmsConfigs() {}
+
+    /** SFT, preferences from simulated annotators, reward and cost models, DPO and IPO on the same preferences. */
+    static final String TINY = """
+            name: tiny-arms
+            seed: 11
+            task: {type: reviews}
+            policy: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 48, max_vocab: 600}
+            sft: {corpus_size: 400, steps: 30, batch_size: 8, lr: 0.005, warmup: 2, log_every: 10, checkpoint_every: 10}
+            evaluation: {prompts: 4, samples_per_prompt: 2, max_new_tokens: 20}
+            arms:
+              - name: rlhf
+                feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
+                preferences: {pairs: 24, batch_size: 8, max_new_tokens: 16, heldout_fraction: 0.25}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                cost_model: {epochs: 1, batch_size: 4, l2: 0.01, log_every: 2}
+              - name: dpo
+                preferences: {from: rlhf}
+                algorithm: {type: dpo, epochs: DPO_EPOCHS, batch_size: 4, log_every: 2, checkpoint_every: 4}
+              - name: ipo
+                preferences: {from: rlhf}
+                algorithm: {type: dpo, loss_type: ipo, epochs: 1, batch_size: 4, log_every: 2}
+            """;
+
+    /** {@link #TINY} with {@code epochs} DPO epochs. */
+    static String tiny(int dpoEpochs) {
+        return TINY.replace("DPO_EPOCHS", Integer.toString(dpoEpochs));
+    }
+}

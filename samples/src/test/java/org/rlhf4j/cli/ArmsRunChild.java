@@ -1,0 +1,40 @@
+package org.rlhf4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.rlhf4j.algorithms.experiment.ExperimentRunner;
+import org.rlhf4j.algorithms.model.EngineThreads;
+import org.rlhf4j.api.config.ExperimentLoader;
+import org.rlhf4j.api.config.ExperimentPlan;
+import org.rlhf4j.api.plugin.PluginLoader;
+
+/**
+ * The child JVM of {@link TestArmsCrash}: runs a task experiment with arms, sleeping {@code args[3]} ms after
+ * every DPO step so that the parent can kill it mid-DPO.
+ *
+ * <p>Arguments: run directory, config file, {@code fresh} or {@code resume}, milliseconds to sleep per DPO step.
+ */
+public final class ArmsRunChild {
+    private ArmsRunChild() {}
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        ExperimentPlan plan = new ExperimentLoader(PluginLoader.load(List.of())).load(Path.of(args[1]), List.of());
+        boolean resume = args[2].equals("resume");
+        long sleep = Long.parseLong(args[3]);
+        EngineThreads.applyDefaults();
+        PrintWriter log = new PrintWriter(System.out, true);
+        new ExperimentRunner(plan, out, resume, System::getenv, log).onStep((arm, phase, step, steps) -> {
+            if (sleep > 0 && phase.equals("dpo")) {
+                try {
+                    Thread.sleep(sleep);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).run();
+        log.flush();
+    }
+}

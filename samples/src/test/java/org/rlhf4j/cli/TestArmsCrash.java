@@ -1,0 +1,92 @@
+package org.rlhf4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.algorithms.metrics.MetricsLog;
+
+/**
+ * A real crash mid-DPO: a child JVM runs SFT, preferences, reward and cost models and starts DPO; it is killed
+ * with SIGKILL after DPO's first checkpoints; a fresh child resumes. The resumed run ends with the numbers of an
+ * uninterrupted run: the same {@code summary.json} figures, the same DPO metrics lines, the same samples.
+ */
+class TestArmsCrash {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void resumingAfterSigkillMidDpoEndsWithTheUninterruptedNumbers(@TempDir Path directory) throws Exception {
+        Path config = directory.resolve("tiny.yaml");
+        Files.writeString(config, ArmsConfigs.tiny(4));
+        Path uninterrupted = directory.resolve("uninterrupted");
+        Path crashed = directory.resolve("crashed");
+        finish(child(uninterrupted, config, "fresh", 0));
+
+        Process victim = child(crashed, config, "fresh", 300);
+        Path dpoCheckpoints = crashed.resolve("checkpoints/arms/dpo/dpo");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (latest(dpoCheckpoints) < 8 && victim.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(victim.isAlive(), "the child finished before it could be killed");
+        victim.destroyForcibly(); // SIGKILL
+        assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
+        long killedAt = latest(dpoCheckpoints);
+        assertTrue(killedAt >= 8 && killedAt < 16, "killed after DPO checkpoint " + killedAt);
+        assertTrue(!Files.exists(crashed.resolve("checkpoints/arms/ipo")), "the run went past DPO before the kill");
+        Files.writeString(crashed.resolve("metrics.jsonl"), "{\"arm\": \"dpo\", \"step\": 9", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND); // a line torn by the kill
+
+        finish(child(crashed, config, "resume", 0));
+        assertEquals(TestArmsRun.numbers(JSON.readTree(uninterrupted.resolve("summary.json").toFile())),
+                TestArmsRun.numbers(JSON.readTree(crashed.resolve("summary.json").toFile())));
+        assertEquals(trainingLines(uninterrupted), trainingLines(crashed));
+        assertEquals(Files.readString(uninterrupted.resolve("samples.jsonl")), Files.readString(crashed.resolve("samples.jsonl")));
+        assertEquals(MetricsLog.readLines(uninterrupted.resolve("preferences.jsonl")).size(),
+                MetricsLog.readLines(crashed.resolve("preferences.jsonl")).size());
+        System.out.printf("arms crash test: killed after DPO checkpoint %d of 16; resumed run equal to the uninterrupted one%n",
+                killedAt);
+    }
+
+    /** The training lines of the arms (preferences, reward and cost models, DPO, IPO): every field is deterministic. */
+    private static List<JsonNode> trainingLines(Path run) throws IOException {
+        return MetricsLog.readLines(run.resolve("metrics.jsonl")).stream()
+                .filter(line -> line.has("phase") && !"eval".equals(line.get("phase").asText())).toList();
+    }
+
+    /** The newest complete checkpoint's step, read without opening the store (which would tidy a save in progress). */
+    private static long latest(Path checkpoints) throws IOException {
+        if (!Files.isDirectory(checkpoints)) {
+            return -1;
+        }
+        try (var children = Files.list(checkpoints)) {
+            return children.map(p -> p.getFileName().toString()).filter(name -> name.matches("step-\\d+"))
+                    .mapToLong(name -> Long.parseLong(name.substring(5))).max().orElse(-1);
+        }
+    }
+
+    private static void finish(Process process) throws InterruptedException {
+        assertTrue(process.waitFor(180, TimeUnit.SECONDS), "child still running");
+        assertEquals(0, process.exitValue(), "child exit code (see its -fresh/-resume .log)");
+    }
+
+    private static Process child(Path out, Path config, String mode, long sleepMillis) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                ArmsRunChild.class.getName(), out.toString(), config.toString(), mode, Long.toString(sleepMillis));
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(out.resolveSibling(out.getFileName() + "-" + mode + ".log").toFile());
+        return builder.start();
+    }
+}

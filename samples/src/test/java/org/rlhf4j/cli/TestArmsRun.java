@@ -1,0 +1,136 @@
+package org.rlhf4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.algorithms.metrics.MetricsLog;
+
+/**
+ * {@code rlhf run} of a shrunken task experiment through SFT, preferences, reward and cost models, DPO and
+ * IPO: every output file and field, and the same numbers from a second run of the same config and seed.
+ */
+class TestArmsRun {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void sftPreferencesRewardModelCostModelDpoAndIpoWriteEveryFileAndField() throws IOException {
+        Path config = directory.resolve("tiny.yaml");
+        Files.writeString(config, ArmsConfigs.tiny(2));
+        Path out = directory.resolve("run");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("arm dpo (simulated-annotators, dpo): gold reward "), result.out());
+
+        // preferences.jsonl: 24 judgments of arm rlhf, with safety labels, provenance and the gold audit columns
+        List<JsonNode> preferences = MetricsLog.readLines(out.resolve("preferences.jsonl"));
+        assertEquals(24, preferences.size());
+        for (JsonNode line : preferences) {
+            assertEquals("rlhf", line.get("arm").asText());
+            for (String field : new String[] {"step", "index", "prompt", "response_a", "response_b", "better", "confidence",
+                    "safety", "source_type", "judge_id", "timestamp", "gold_reward_a", "gold_reward_b", "gold_cost_a", "gold_cost_b"}) {
+                assertTrue(line.has(field), field + " missing in " + line);
+            }
+            assertTrue(Set.of("A", "B", "tie").contains(line.get("better").asText()), line.toString());
+            assertTrue(line.get("safety").has("safer") && line.get("safety").has("response_a_safe"), line.toString());
+        }
+
+        // metrics.jsonl: SFT lines, reward/cost model lines, DPO lines with TRL's names, one eval line per arm and SFT
+        List<JsonNode> metrics = MetricsLog.readLines(out.resolve("metrics.jsonl"));
+        assertTrue(metrics.stream().anyMatch(line -> line.has("sft/loss")));
+        JsonNode rewardModel = metrics.stream().filter(line -> "reward_model".equals(line.path("phase").asText())).findFirst().orElseThrow();
+        for (String field : new String[] {"arm", "step", "reward_model/loss", "reward_model/accuracy", "reward_model/margin",
+                "reward_model/grad_norm", "reward_model/lr", "reward_model/skipped_steps"}) {
+            assertTrue(rewardModel.has(field), field + " missing in " + rewardModel);
+        }
+        JsonNode costModel = metrics.stream().filter(line -> "cost_model".equals(line.path("phase").asText())).findFirst().orElseThrow();
+        assertTrue(costModel.has("cost_model/accuracy") && costModel.has("cost_model/sign_accuracy"), costModel.toString());
+        List<JsonNode> dpo = metrics.stream().filter(line -> "dpo".equals(line.path("arm").asText())
+                && "dpo".equals(line.path("phase").asText())).toList();
+        assertFalse(dpo.isEmpty());
+        for (String field : new String[] {"dpo/loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins",
+                "logps/chosen", "logps/rejected", "dpo/lr", "dpo/grad_norm", "dpo/skipped_steps"}) {
+            assertTrue(dpo.get(0).has(field), field + " missing in " + dpo.get(0));
+        }
+        assertEquals(Set.of("sft", "rlhf", "dpo", "ipo"), metrics.stream().filter(line -> "eval".equals(line.path("phase").asText()))
+                .map(line -> line.get("arm").asText()).collect(Collectors.toSet()));
+
+        // samples.jsonl: SFT's and each trained arm's EVAL samples (rlhf has no algorithm: its policy is SFT's)
+        List<JsonNode> samples = MetricsLog.readLines(out.resolve("samples.jsonl"));
+        assertEquals(List.of("sft", "dpo", "ipo"), samples.stream().map(line -> line.get("arm").asText()).distinct().toList());
+        assertEquals(24, samples.size()); // 3 policies x 4 prompts x 2 samples
+        for (JsonNode line : samples) {
+            for (String field : new String[] {"arm", "prompt", "response", "gold_reward", "gold_cost"}) {
+                assertTrue(line.has(field), field + " missing in " + line);
+            }
+        }
+
+        // summary.json: every arm with the design's fields
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("complete", summary.get("status").asText());
+        assertTrue(summary.get("warnings").isArray(), summary.toString());
+        List<String> names = List.of("rlhf", "dpo", "ipo");
+        assertEquals(names.size(), summary.get("arms").size());
+        for (int i = 0; i < names.size(); i++) {
+            JsonNode arm = summary.get("arms").get(i);
+            assertEquals(names.get(i), arm.get("name").asText());
+            assertEquals("simulated-annotators", arm.get("feedback").asText());
+            for (String field : new String[] {"algorithm", "gold_reward_sft", "gold_reward_final", "gold_cost_final",
+                    "kl_to_reference", "win_rate_vs_sft", "steps", "wall_seconds"}) {
+                assertTrue(arm.has(field), field + " missing in " + arm);
+            }
+        }
+        JsonNode rlhf = summary.get("arms").get(0);
+        assertEquals("none", rlhf.get("algorithm").asText());
+        assertEquals(0.0, rlhf.get("kl_to_reference").asDouble());
+        assertEquals(24, rlhf.get("preferences").get("pairs").asInt());
+        assertTrue(rlhf.get("reward_model").has("heldout_accuracy_gold"), rlhf.toString());
+        assertTrue(rlhf.get("cost_model").has("heldout_safety_accuracy_gold"), rlhf.toString());
+        JsonNode dpoArm = summary.get("arms").get(1);
+        assertEquals("dpo", dpoArm.get("algorithm").asText());
+        assertEquals("rlhf", dpoArm.get("preferences_from").asText());
+        // k1 KL can come out negative on 8 samples; k3 is never negative and 0 only for an unchanged policy
+        assertTrue(dpoArm.get("steps").asInt() > 0 && dpoArm.get("evaluation").get("kl_k3").asDouble() > 0, dpoArm.toString());
+        assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/dpo/dpo")));
+        assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/rlhf/reward_model")));
+
+        // the same config and seed give the same numbers
+        Path again = directory.resolve("again");
+        assertEquals(0, CliResult.run("run", config.toString(), "--out", again.toString()).exitCode());
+        assertEquals(numbers(JSON.readTree(out.resolve("summary.json").toFile())),
+                numbers(JSON.readTree(again.resolve("summary.json").toFile())));
+        assertEquals(Files.readString(out.resolve("samples.jsonl")), Files.readString(again.resolve("samples.jsonl")));
+    }
+
+    /** The summary without wall-clock figures and paths. */
+    static JsonNode numbers(JsonNode summary) {
+        ObjectNode copy = summary.deepCopy();
+        strip(copy);
+        return copy;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove(List.of("wall_seconds", "train_seconds", "task_build_seconds", "tokens_per_second", "config",
+                    "resumed_from_step"));
+            object.forEach(TestArmsRun::strip);
+        }
+        else if (node.isArray()) {
+            node.forEach(TestArmsRun::strip);
+        }
+    }
+}
