@@ -268,7 +268,14 @@ public final class TaskExperiment {
         ObjectNode evaluationNode = root.putObject("sft_evaluation");
         evaluationNode.put("prompts", evaluation.samples().stream().map(PolicySample::prompt).distinct().count());
         evaluationNode.put("samples_per_prompt", config.evaluation().samplesPerPrompt());
-        evaluation.figures().forEach(evaluationNode::put);
+        evaluation.figures().forEach((name, value) -> {
+            if (value instanceof Integer count) {
+                evaluationNode.put(name, count);
+            }
+            else {
+                evaluationNode.put(name, value.doubleValue());
+            }
+        });
         root.putArray("arms");
         return root;
     }
