@@ -1,25 +1,32 @@
 package org.rlhf4j.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.rlhf4j.algorithms.experiment.Evaluation;
+import org.rlhf4j.algorithms.experiment.ExperimentRunner;
+import org.rlhf4j.algorithms.experiment.RunDirectoryException;
 import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.api.config.ExperimentLoader;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginRegistry;
 import org.rlhf4j.cli.run.LabelingRunner;
 import org.rlhf4j.cli.run.RunSummary;
-import org.rlhf4j.cli.run.TaskRunner;
+import org.rlhf4j.cli.run.RunSetupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code rlhf run CONFIG.yaml}: validates the whole config, then runs the experiment: a task experiment
- * ({@code task} without {@code data}: build the task's SFT policy and evaluate it, {@link TaskRunner}) or a
+ * ({@code task} without {@code data}: build the task's SFT policy, run the arms and evaluate them,
+ * {@link ExperimentRunner}) or a
  * labelling experiment ({@code data} and {@code arms}: every arm's feedback source labels the comparisons,
  * {@link LabelingRunner}).
  */
@@ -65,10 +72,27 @@ public final class RunCommand implements Callable<Integer> {
             EngineThreads.Settings threads = EngineThreads.applyDefaults();
             context.err().printf("engine threads: %d op, %d BLAS (RLHF_THREADS, RLHF_BLAS_THREADS)%n",
                     threads.opThreads(), threads.blasThreads());
-            TaskRunner.Outcome outcome = new TaskRunner(plan, outDirectory, resume, context.err()).run();
-            context.out().printf("run %s: task %s, SFT policy gold reward %.3f, gold cost %.3f, task build %.1f s -> %s%n",
-                    plan.config().name(), outcome.task(), outcome.goldReward(), outcome.goldCost(), outcome.taskBuildSeconds(),
-                    outDirectory);
+            ExperimentRunner.Outcome outcome;
+            try {
+                outcome = new ExperimentRunner(plan, outDirectory, resume, context.environment(), context.err()).run();
+            }
+            catch (RunDirectoryException e) {
+                throw new RunSetupException(e.getMessage(), e);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("experiment " + plan.config().name() + ": " + e.getMessage(), e);
+            }
+            Evaluation sft = outcome.sft().sftEvaluation();
+            context.out().printf("run %s: task %s, SFT policy gold reward %.3f, gold cost %.3f, task build %.1f s%n",
+                    plan.config().name(), outcome.task(), sft.report().goldReward(), sft.report().goldCost(),
+                    outcome.sft().summary().path("task_build_seconds").asDouble());
+            for (ObjectNode arm : outcome.arms()) {
+                context.out().printf("  arm %s (%s, %s): gold reward %.3f, gold cost %.3f, KL %.2f, win rate vs SFT %.3f%n",
+                        arm.path("name").asText(), arm.path("feedback").asText(), arm.path("algorithm").asText(),
+                        arm.path("gold_reward_final").asDouble(), arm.path("gold_cost_final").asDouble(),
+                        arm.path("kl_to_reference").asDouble(), arm.path("win_rate_vs_sft").asDouble());
+            }
+            context.out().printf("-> %s%n", outDirectory);
             context.out().flush();
             return ExitCodes.OK;
         }

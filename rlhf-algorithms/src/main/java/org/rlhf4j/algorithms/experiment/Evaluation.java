@@ -2,6 +2,7 @@ package org.rlhf4j.algorithms.experiment;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,5 +65,17 @@ public record Evaluation(
         costModelAccuracy.ifPresent(value -> figures.put("cost_model_accuracy", value));
         costModelPearson.ifPresent(value -> figures.put("cost_model_pearson", value));
         return figures;
+    }
+
+    /** Puts the {@link #figures()} into a JSON object: counts as whole numbers, every other figure as a double. */
+    public void putFigures(ObjectNode node) {
+        figures().forEach((name, value) -> {
+            if (value instanceof Integer count) {
+                node.put(name, count);
+            }
+            else {
+                node.put(name, value.doubleValue());
+            }
+        });
     }
 }

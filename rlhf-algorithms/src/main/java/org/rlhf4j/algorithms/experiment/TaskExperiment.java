@@ -52,11 +52,9 @@ import org.rlhf4j.api.task.Task;
 public final class TaskExperiment {
     /** The arm name of the starting policy in {@code samples.jsonl}. */
     public static final String SFT_ARM = "sft";
-    static final String METRICS = "metrics.jsonl";
-    static final String SAMPLES = "samples.jsonl";
-    static final String SUMMARY = "summary.json";
+    static final String METRICS = RunDirectory.METRICS;
     static final String TOKENIZER = "tokenizer.json";
-    static final String CHECKPOINTS = "checkpoints";
+    static final String CHECKPOINTS = RunDirectory.CHECKPOINTS;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EVAL_BATCH = 64;
@@ -69,6 +67,7 @@ public final class TaskExperiment {
 
     private final ExperimentConfig config;
     private final Task task;
+    private final RunDirectory run;
     private final Path outDirectory;
     private final String configJson;
     private final String configFile;
@@ -77,16 +76,17 @@ public final class TaskExperiment {
     /**
      * @param config a task experiment's config ({@link ExperimentConfig#isTaskExperiment()})
      * @param task the config's task
-     * @param outDirectory the run directory
+     * @param run the run directory (opened fresh or for resuming)
      * @param configJson the config as JSON, stored in checkpoints
      * @param configFile where the config came from, for {@code summary.json}
      * @param log progress messages
      */
-    public TaskExperiment(ExperimentConfig config, Task task, Path outDirectory, String configJson, String configFile,
+    public TaskExperiment(ExperimentConfig config, Task task, RunDirectory run, String configJson, String configFile,
             PrintWriter log) {
         this.config = requireNonNull(config, "config is null");
         this.task = requireNonNull(task, "task is null");
-        this.outDirectory = requireNonNull(outDirectory, "outDirectory is null");
+        this.run = requireNonNull(run, "run is null");
+        this.outDirectory = run.path();
         this.configJson = requireNonNull(configJson, "configJson is null");
         this.configFile = requireNonNull(configFile, "configFile is null");
         this.log = requireNonNull(log, "log is null");
@@ -99,17 +99,16 @@ public final class TaskExperiment {
     record HeldOutPerplexity(int texts, double initial, double last) {}
 
     /** What a task experiment produced (also written to {@code summary.json}). */
-    public record Result(ObjectNode summary, Evaluation sftEvaluation, TransformerWeights policy, WordTokenizer tokenizer) {}
+    public record Result(ObjectNode summary, Evaluation sftEvaluation, TransformerWeights policy, WordTokenizer tokenizer,
+            Evaluator evaluator, long evalSeed) {}
 
     /**
      * Runs the experiment.
      *
      * @param resume continue the run in the output directory from its newest checkpoint
-     * @throws RunDirectoryException if a fresh run finds a run in the directory, or a resumed one finds none
      */
     public Result run(boolean resume) throws IOException {
         long started = System.nanoTime();
-        prepareDirectory(resume);
         PolicyConfig policyConfig = config.policy();
         SftConfig sft = config.sft();
         long seed = config.seed();
@@ -159,20 +158,20 @@ public final class TaskExperiment {
         log.flush();
 
         Evaluator evaluator = evaluator(tokenizer);
-        List<PolicySample> samples = evaluator.sample(policy, seed ^ EVAL_SEED_SALT);
+        long evalSeed = seed ^ EVAL_SEED_SALT;
+        List<PolicySample> samples = evaluator.sample(policy, evalSeed);
         TransformerWeights reference = policy.frozenCopy();
         Evaluation evaluation = evaluator.evaluate(samples, policy, reference, samples, Optional.empty(), Optional.empty());
-        writeSamples(samples);
+        run.writeSamples(SampleLines.of(SFT_ARM, samples));
         writeEvaluationMetrics(sft.steps(), evaluation);
         ObjectNode summary = summary(data, modelConfig, policy, trained, perplexity, buildSeconds, evaluation,
                 seconds(started));
-        MetricsLog.writeAtomically(outDirectory.resolve(SUMMARY),
-                JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + "\n");
+        run.writeSummary(summary);
         log.printf("SFT policy on %d EVAL samples: gold reward %.3f (sd %.3f), gold cost %.3f, %.1f tokens, distinct-2 %.3f%n",
                 samples.size(), evaluation.report().goldReward(), evaluation.goldRewardStd(), evaluation.report().goldCost(),
                 evaluation.report().responseTokens(), evaluation.report().distinct2());
         log.flush();
-        return new Result(summary, evaluation, policy, tokenizer);
+        return new Result(summary, evaluation, policy, tokenizer, evaluator, evalSeed);
     }
 
     /** The evaluator of this experiment's {@code evaluation} settings on the task's EVAL prompts. */
@@ -186,51 +185,15 @@ public final class TaskExperiment {
                 settings.maxNewTokens(), settings.temperature(), settings.topK(), settings.topP(), EVAL_BATCH));
     }
 
-    private void prepareDirectory(boolean resume) throws IOException {
-        if (resume) {
-            if (!Files.isDirectory(outDirectory.resolve(CHECKPOINTS)) && !Files.exists(outDirectory.resolve(METRICS))) {
-                throw new RunDirectoryException("cannot resume: " + outDirectory + " holds no run (no " + CHECKPOINTS + "/ or "
-                        + METRICS + ")");
-            }
-            return;
-        }
-        for (String name : List.of(METRICS, SUMMARY, SAMPLES, CHECKPOINTS)) {
-            if (Files.exists(outDirectory.resolve(name))) {
-                throw new RunDirectoryException("output directory " + outDirectory + " already holds a run (" + name
-                        + "); use --resume to continue it or --out to choose another directory");
-            }
-        }
-        Files.createDirectories(outDirectory);
-    }
-
-    private void writeSamples(List<PolicySample> samples) throws IOException {
-        StringBuilder text = new StringBuilder();
-        for (PolicySample sample : samples) {
-            ObjectNode line = JSON.createObjectNode();
-            line.put("arm", SFT_ARM);
-            line.put("prompt", sample.prompt());
-            line.put("sample_index", sample.sampleIndex());
-            line.put("response", sample.response());
-            line.put("gold_reward", sample.goldReward());
-            line.put("gold_cost", sample.goldCost());
-            line.putPOJO("harm_categories", sample.harmCategories().stream().sorted().toList());
-            line.put("response_tokens", sample.responseIds().length);
-            line.put("stopped", sample.stopped());
-            text.append(JSON.writeValueAsString(line)).append('\n');
-        }
-        MetricsLog.writeAtomically(outDirectory.resolve(SAMPLES), text.toString());
-    }
-
     /** Replaces the evaluation line of an earlier attempt (if any) with this evaluation's. */
     private void writeEvaluationMetrics(long step, Evaluation evaluation) throws IOException {
-        try (MetricsLog metrics = MetricsLog.resume(outDirectory.resolve(METRICS),
-                line -> !line.has("eval/gold_reward"))) {
-            Map<String, Object> line = new java.util.LinkedHashMap<>();
-            line.put("step", step);
-            line.put("arm", SFT_ARM);
-            evaluation.figures().forEach((name, value) -> line.put("eval/" + name, value));
-            metrics.append(line);
-        }
+        run.dropMetrics(line -> line.has("eval/gold_reward"));
+        Map<String, Object> line = new java.util.LinkedHashMap<>();
+        line.put("step", step);
+        line.put("arm", SFT_ARM);
+        line.put("phase", "eval");
+        evaluation.figures().forEach((name, value) -> line.put("eval/" + name, value));
+        run.append(line);
     }
 
     private ObjectNode summary(TaskData data, TransformerConfig modelConfig, TransformerWeights policy, SftRun.Result trained,
@@ -268,14 +231,7 @@ public final class TaskExperiment {
         ObjectNode evaluationNode = root.putObject("sft_evaluation");
         evaluationNode.put("prompts", evaluation.samples().stream().map(PolicySample::prompt).distinct().count());
         evaluationNode.put("samples_per_prompt", config.evaluation().samplesPerPrompt());
-        evaluation.figures().forEach((name, value) -> {
-            if (value instanceof Integer count) {
-                evaluationNode.put(name, count);
-            }
-            else {
-                evaluationNode.put(name, value.doubleValue());
-            }
-        });
+        evaluation.putFigures(evaluationNode);
         root.putArray("arms");
         return root;
     }

@@ -37,6 +37,26 @@ public final class LmLoss {
      * @throws IllegalArgumentException if the mask has a nonzero entry and {@code normaliser} is not positive
      */
     public static double maskedCrossEntropy(INDArray logits, int[][] targets, float[][] mask, double normaliser, INDArray dLogits) {
+        return crossEntropy(logits, targets, mask, normaliser, dLogits, null);
+    }
+
+    /**
+     * The log-probability of every target token and the gradient of {@code -sum(mask * log p)}: returns
+     * {@code logp[b*T+t] = log softmax(logits[b*T+t])[targets[b][t]]} where {@code mask[b][t] != 0} (0 elsewhere)
+     * and writes {@code (softmax - onehot(target)) * mask} into {@code dLogits}. A sequence-level loss
+     * {@code L(seqLogp)} (DPO, IPO, policy gradients) then gets its gradient at the logits by scaling each row of
+     * {@code dLogits} by {@code -dL/dseqLogp} of the row's sequence. An all-zero mask gives zeros.
+     */
+    public static double[] tokenLogProbsAndGradient(INDArray logits, int[][] targets, float[][] mask, INDArray dLogits) {
+        requireNonNull(logits, "logits is null");
+        double[] logp = new double[(int) logits.size(0)];
+        crossEntropy(logits, targets, mask, 1.0, dLogits, logp);
+        return logp;
+    }
+
+    /** {@link #maskedCrossEntropy}, also writing each masked row's target log-prob into {@code logpOut} when not null. */
+    private static double crossEntropy(INDArray logits, int[][] targets, float[][] mask, double normaliser, INDArray dLogits,
+            double[] logpOut) {
         requireNonNull(logits, "logits is null");
         requireNonNull(targets, "targets is null");
         requireNonNull(mask, "mask is null");
@@ -69,7 +89,11 @@ public final class LmLoss {
                     continue;
                 }
                 int target = checkedTarget(targets[r / t][r % t], v);
-                nll -= m * (z.getDouble((long) r * v + target) - Math.log(sums[r]));
+                double logp = z.getDouble((long) r * v + target) - Math.log(sums[r]);
+                if (logpOut != null) {
+                    logpOut[r] = logp;
+                }
+                nll -= m * logp;
                 weight[r] = m / count;
                 scale[r] = weight[r] / sums[r];
             }
@@ -92,6 +116,9 @@ public final class LmLoss {
             double prob = p.getDouble(at);
             // log p; from the logits when the probability underflows (far-off targets)
             double logp = prob > 1e-30 ? Math.log(prob) : z.getDouble(at) - logSumExp(z, (long) r * v, v);
+            if (logpOut != null) {
+                logpOut[r] = logp;
+            }
             nll -= m * logp;
             weight[r] = m / count;
         }

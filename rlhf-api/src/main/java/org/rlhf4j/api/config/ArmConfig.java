@@ -4,13 +4,24 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One arm of an experiment: a feedback source and the algorithm that learns from it.
+ * One arm of an experiment: feedback, optional reward and cost models, and the algorithm that learns.
  *
  * @param name a unique name, used in output files (letters, digits, {@code . _ -})
- * @param feedback the feedback source: {@code {type: ..., settings...}}
- * @param algorithm the algorithm, {@code {type: ..., settings...}}; absent: only collect feedback
+ * @param feedback the feedback source: {@code {type: ..., settings...}}; absent only when the arm reuses
+ *     another arm's preferences ({@code preferences: {from: ARM}})
+ * @param preferences how the arm collects preferences, or whose it reuses (task experiments)
+ * @param rewardModel the reward model trained on the arm's preferences, if any (task experiments)
+ * @param costModel the Safe RLHF cost model trained on the arm's safety labels, if any (task experiments)
+ * @param algorithm the algorithm, {@code {type: ..., settings...}}; absent: only collect feedback and train
+ *     the models
  */
-public record ArmConfig(String name, TypedConfig feedback, Optional<TypedConfig> algorithm) {
+public record ArmConfig(
+        String name,
+        Optional<TypedConfig> feedback,
+        PreferencesConfig preferences,
+        Optional<RewardModelConfig> rewardModel,
+        Optional<RewardModelConfig> costModel,
+        Optional<TypedConfig> algorithm) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     public ArmConfig {
@@ -20,9 +31,23 @@ public record ArmConfig(String name, TypedConfig feedback, Optional<TypedConfig>
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name '" + name + "' may hold only letters, digits, '.', '_' and '-'");
         }
-        if (feedback == null) {
-            throw new IllegalArgumentException("missing 'feedback' ({type: ..., ...})");
-        }
+        feedback = feedback == null ? Optional.empty() : feedback;
+        preferences = preferences == null ? PreferencesConfig.defaults() : preferences;
+        rewardModel = rewardModel == null ? Optional.empty() : rewardModel;
+        costModel = costModel == null ? Optional.empty() : costModel;
         algorithm = algorithm == null ? Optional.empty() : algorithm;
+        if (feedback.isEmpty() && !preferences.reused()) {
+            throw new IllegalArgumentException("missing 'feedback' ({type: ..., ...}), or 'preferences: {from: ARM}' to reuse "
+                    + "another arm's preferences");
+        }
+        if (feedback.isPresent() && preferences.reused()) {
+            throw new IllegalArgumentException("an arm that reuses another arm's preferences ('preferences: {from: "
+                    + preferences.from() + "}') has no 'feedback' of its own");
+        }
+    }
+
+    /** An arm with a feedback source and optionally an algorithm, nothing else. */
+    public static ArmConfig of(String name, TypedConfig feedback, Optional<TypedConfig> algorithm) {
+        return new ArmConfig(name, Optional.of(feedback), null, null, null, algorithm);
     }
 }

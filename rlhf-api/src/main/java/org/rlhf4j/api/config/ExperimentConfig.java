@@ -15,7 +15,8 @@ import java.util.Set;
  *       {@code simulated-annotators} with {@code scorer: task};</li>
  *   <li>a <b>task</b> experiment ({@code task} without {@code data}): the task's corpus, a tokenizer, an SFT
  *       policy ({@code policy}, {@code sft}) and its evaluation on the task's EVAL prompts
- *       ({@code evaluation}). RL arms on top of the SFT policy come later.</li>
+ *       ({@code evaluation}); then each of its {@code arms}, if any, turns feedback on the SFT policy's
+ *       responses into preferences, reward and cost models and a trained policy, evaluated like SFT.</li>
  * </ul>
  *
  * @param name the experiment's name (default output directory {@code <output>/<name>-<timestamp>})
@@ -24,7 +25,8 @@ import java.util.Set;
  * @param output the directory that run directories are created in (default {@value #DEFAULT_OUTPUT})
  * @param data the comparisons to label (labelling experiments)
  * @param batchSize how many comparisons go to a feedback source per call (default {@value #DEFAULT_BATCH_SIZE})
- * @param arms the arms, with unique names; at least one in a labelling experiment
+ * @param arms the arms, with unique names; at least one in a labelling experiment, any number in a task
+ *     experiment
  * @param policy the policy network of a task experiment (defaults: {@link PolicyConfig#defaults()})
  * @param sft the SFT settings of a task experiment (defaults: {@link SftConfig#defaults()})
  * @param evaluation the evaluation settings of a task experiment (defaults: {@link EvaluationConfig#defaults()})
@@ -64,10 +66,6 @@ public record ExperimentConfig(
         if (data.isPresent() && arms.isEmpty()) {
             throw new IllegalArgumentException("missing 'arms' (a list of {name, feedback, algorithm})");
         }
-        if (data.isEmpty() && !arms.isEmpty()) {
-            throw new IllegalArgumentException("'arms' need 'data' (comparisons to label): RL arms of a task experiment "
-                    + "are not available yet");
-        }
         boolean taskSettings = (policy != null && !policy.equals(PolicyConfig.defaults()))
                 || (sft != null && !sft.equals(SftConfig.defaults()))
                 || (evaluation != null && !evaluation.equals(EvaluationConfig.defaults()));
@@ -79,9 +77,22 @@ public record ExperimentConfig(
         sft = sft == null ? SftConfig.defaults() : sft;
         evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
         Set<String> names = new HashSet<>();
+        Set<String> labelling = new HashSet<>();
         for (ArmConfig arm : arms) {
             if (!names.add(arm.name())) {
                 throw new IllegalArgumentException("two arms are named '" + arm.name() + "'");
+            }
+            if (data.isPresent() && (arm.preferences().reused() || arm.rewardModel().isPresent() || arm.costModel().isPresent()
+                    || !arm.preferences().equals(PreferencesConfig.defaults()))) {
+                throw new IllegalArgumentException("arm '" + arm.name() + "': 'preferences', 'reward_model' and 'cost_model' "
+                        + "belong to a task experiment ('task' without 'data')");
+            }
+            if (arm.preferences().reused() && !labelling.contains(arm.preferences().from())) {
+                throw new IllegalArgumentException("arm '" + arm.name() + "': 'preferences.from' must name an earlier arm with "
+                        + "a feedback source, got '" + arm.preferences().from() + "'");
+            }
+            if (arm.feedback().isPresent()) {
+                labelling.add(arm.name());
             }
         }
     }

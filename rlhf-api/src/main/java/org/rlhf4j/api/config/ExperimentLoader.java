@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.rlhf4j.api.algorithm.AlgorithmFactory;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
 import org.rlhf4j.api.plugin.PluginKind;
 import org.rlhf4j.api.plugin.PluginRegistry;
@@ -40,14 +41,26 @@ public final class ExperimentLoader {
         for (int i = 0; i < config.arms().size(); i++) {
             ArmConfig arm = config.arms().get(i);
             ConfigPath at = ConfigPath.ROOT.field("arms").index(i);
-            ConfigPath feedbackPath = at.field("feedback");
-            Object feedbackConfig = bindTyped(tree, feedbackPath, PluginKind.FEEDBACK, arm.feedback());
-            FeedbackSourceFactory<?> factory = registry.feedbackSource(arm.feedback().type());
-            Optional<Object> algorithmConfig = arm.algorithm()
-                    .map(algorithm -> bindTyped(tree, at.field("algorithm"), PluginKind.ALGORITHM, algorithm));
-            arms.add(new ArmPlan(arm, factory, feedbackConfig, algorithmConfig));
+            Optional<ArmPlan.Bound<FeedbackSourceFactory<?>>> feedback = arm.feedback().map(typed -> new ArmPlan.Bound<>(
+                    registry.feedbackSource(bindTypeName(tree, at.field("feedback"), PluginKind.FEEDBACK, typed)),
+                    bindTyped(tree, at.field("feedback"), PluginKind.FEEDBACK, typed)));
+            Optional<ArmPlan.Bound<AlgorithmFactory<?>>> algorithm = arm.algorithm().map(typed -> new ArmPlan.Bound<>(
+                    registry.algorithm(bindTypeName(tree, at.field("algorithm"), PluginKind.ALGORITHM, typed)),
+                    bindTyped(tree, at.field("algorithm"), PluginKind.ALGORITHM, typed)));
+            arms.add(new ArmPlan(arm, feedback, algorithm));
         }
         return new ExperimentPlan(file, config, task, arms);
+    }
+
+    /** The type name, checked to be registered (reported at the {@code type} key otherwise). */
+    private String bindTypeName(ConfigTree tree, ConfigPath path, PluginKind kind, TypedConfig typed) {
+        try {
+            registry.type(kind, typed.type());
+        }
+        catch (UnknownTypeException e) {
+            throw tree.error(path.field("type"), e.getMessage(), e);
+        }
+        return typed.type();
     }
 
     private Object bindTyped(ConfigTree tree, ConfigPath path, PluginKind kind, TypedConfig typed) {

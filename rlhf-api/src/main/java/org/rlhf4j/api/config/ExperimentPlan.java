@@ -29,6 +29,16 @@ public record ExperimentPlan(Path file, ExperimentConfig config, Optional<TaskFa
         return taskFactory.map(TaskFactory::create);
     }
 
+    /** The bound config as indented JSON (every default filled in), as checkpoints and reports store it. */
+    public String configJson() {
+        try {
+            return ConfigBinder.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n";
+        }
+        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the config as JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** The directory relative paths in the config resolve against. */
     public Path baseDirectory() {
         Path parent = file.toAbsolutePath().getParent();

@@ -11,7 +11,9 @@ import java.util.Map;
  * <p>Every method has a default, in the manner of Trino's {@code Plugin}: a source overrides the
  * capabilities it has, and adding a capability to this interface never breaks an existing plugin. A
  * source must override at least one of {@link #compare} and {@link #score}: the default {@code compare}
- * derives preferences from scores, the default {@code score} reports that the source gives no scores.
+ * derives preferences from scores, the default {@code score} reports that the source gives no scores. A
+ * source that overrides {@code score} says so with {@link #givesScores()}, which the engine reads to decide
+ * whether an arm can take rewards from the source directly (it never calls {@code score} to find out).
  *
  * <p>Life cycle: the engine calls {@link #open} once before the first request, then any number of
  * {@code compare}, {@code score} and {@link #observe} calls from one thread, then {@link #close} once.
@@ -66,6 +68,15 @@ public interface FeedbackSource extends AutoCloseable {
      */
     default List<Score> score(List<Completion> completions, FeedbackContext context) {
         throw new UnsupportedOperationException(getClass().getName() + " gives no scalar scores");
+    }
+
+    /**
+     * Whether this source gives scalar scores through {@link #score}: a source that overrides {@code score}
+     * must return true. An arm may then use the source's scores as rewards directly, without training a
+     * reward model on its preferences.
+     */
+    default boolean givesScores() {
+        return false;
     }
 
     /**

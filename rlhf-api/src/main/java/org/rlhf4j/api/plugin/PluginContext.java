@@ -10,43 +10,58 @@ import org.rlhf4j.api.task.Task;
 /**
  * What a factory may use when it builds an implementation from its config.
  *
- * @param baseDirectory the directory that relative paths in the config resolve against (the config
- *     file's directory)
- * @param seed the experiment seed, for sources that sample
- * @param environment reads environment variables (API keys); replaceable in tests
- * @param task the experiment's task, when the config names one (simulated annotators may label with its
- *     gold scorer)
+ * <p>An interface, in the manner of Trino's {@code ConnectorContext}: the engine hands plugins new services
+ * by adding methods with defaults, so a context that grows never breaks a plugin. The engine implements
+ * it; tests build one with {@link #of(Path, long)} or {@link #of(Path, long, Function, Optional)}.
  */
-public record PluginContext(Path baseDirectory, long seed, Function<String, String> environment, Optional<Task> task) {
-    public PluginContext {
-        requireNonNull(baseDirectory, "baseDirectory is null");
-        requireNonNull(environment, "environment is null");
-        requireNonNull(task, "task is null");
-    }
+public interface PluginContext {
+    /** The directory that relative paths in the config resolve against (the config file's directory). */
+    Path baseDirectory();
 
-    /** A context without a task. */
-    public PluginContext(Path baseDirectory, long seed, Function<String, String> environment) {
-        this(baseDirectory, seed, environment, Optional.empty());
+    /** The experiment seed, for sources that sample. */
+    long seed();
+
+    /** Reads environment variables (API keys); replaceable in tests. */
+    Function<String, String> environment();
+
+    /** The experiment's task, when the config names one (simulated annotators may label with its gold scorer). */
+    default Optional<Task> task() {
+        return Optional.empty();
     }
 
     /** This context with the experiment's task. */
-    public PluginContext withTask(Task task) {
-        return new PluginContext(baseDirectory, seed, environment, Optional.of(requireNonNull(task, "task is null")));
-    }
-
-    /** A context reading the real environment. */
-    public static PluginContext of(Path baseDirectory, long seed) {
-        return new PluginContext(baseDirectory, seed, System::getenv);
+    default PluginContext withTask(Task task) {
+        return of(baseDirectory(), seed(), environment(), Optional.of(requireNonNull(task, "task is null")));
     }
 
     /** Resolves a path from the config against {@link #baseDirectory()}. */
-    public Path resolve(String path) {
+    default Path resolve(String path) {
         requireNonNull(path, "path is null");
-        return baseDirectory.resolve(path).normalize();
+        return baseDirectory().resolve(path).normalize();
     }
 
     /** The value of an environment variable, if set. */
-    public Optional<String> env(String name) {
-        return Optional.ofNullable(environment.apply(name));
+    default Optional<String> env(String name) {
+        return Optional.ofNullable(environment().apply(name));
+    }
+
+    /** A context reading the real environment, without a task. */
+    static PluginContext of(Path baseDirectory, long seed) {
+        return of(baseDirectory, seed, System::getenv, Optional.empty());
+    }
+
+    /** A context with the given environment and task. */
+    static PluginContext of(Path baseDirectory, long seed, Function<String, String> environment, Optional<Task> task) {
+        return new SimplePluginContext(baseDirectory, seed, environment, task);
+    }
+
+    /** The plain implementation of {@link #of}. */
+    record SimplePluginContext(Path baseDirectory, long seed, Function<String, String> environment, Optional<Task> task)
+            implements PluginContext {
+        public SimplePluginContext {
+            requireNonNull(baseDirectory, "baseDirectory is null");
+            requireNonNull(environment, "environment is null");
+            requireNonNull(task, "task is null");
+        }
     }
 }

@@ -36,7 +36,7 @@ class TestExperimentConfig {
                 data: {comparisons: c.jsonl}
                 arms: [{name: a, feedback: {type: t}}]
                 """);
-        ArmConfig arm = new ArmConfig("a", new TypedConfig("t", NODES.objectNode()), Optional.empty());
+        ArmConfig arm = ArmConfig.of("a", new TypedConfig("t", NODES.objectNode()), Optional.empty());
         assertEquals(new ExperimentConfig("n", 42L, Optional.empty(), "runs", Optional.of(new DataConfig("c.jsonl")), 16,
                 List.of(arm), PolicyConfig.defaults(), SftConfig.defaults(), EvaluationConfig.defaults()), config);
         assertEquals(false, config.isTaskExperiment());
@@ -60,13 +60,13 @@ class TestExperimentConfig {
         ObjectNode feedbackSettings = NODES.objectNode().put("x", 1);
         ExperimentConfig expected = new ExperimentConfig("full", 9L, Optional.of(new TypedConfig("reviews", taskSettings)),
                 "elsewhere", Optional.of(new DataConfig("pairs.jsonl")), 5,
-                List.of(new ArmConfig("one", new TypedConfig("f", feedbackSettings), Optional.of(new TypedConfig("g", NODES.objectNode())))),
+                List.of(ArmConfig.of("one", new TypedConfig("f", feedbackSettings), Optional.of(new TypedConfig("g", NODES.objectNode())))),
                 PolicyConfig.defaults(), SftConfig.defaults(), EvaluationConfig.defaults());
         assertEquals(expected, bind(yaml));
         // every key of every core config class appears in the full mapping
         assertEquals(keys(ExperimentConfig.class), Set.of("name", "seed", "task", "output", "data", "batch_size", "arms",
                 "policy", "sft", "evaluation"));
-        assertEquals(keys(ArmConfig.class), Set.of("name", "feedback", "algorithm"));
+        assertEquals(keys(ArmConfig.class), Set.of("name", "feedback", "preferences", "reward_model", "cost_model", "algorithm"));
         assertEquals(keys(DataConfig.class), Set.of("comparisons"));
     }
 
@@ -107,8 +107,14 @@ class TestExperimentConfig {
     void experimentKindInvariants() {
         assertEquals("missing 'task' ({type: reviews}: a task experiment) or 'data' and 'arms' (a labelling experiment)",
                 assertConfigError("name: n\n"));
-        assertEquals("'arms' need 'data' (comparisons to label): RL arms of a task experiment are not available yet",
-                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}}]\n"));
+        assertEquals("arm 'b': 'preferences.from' must name an earlier arm with a feedback source, got 'c'",
+                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}}, "
+                        + "{name: b, preferences: {from: c}}]\n"));
+        assertEquals("'from' reuses another arm's preferences: it takes no other key",
+                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}}, "
+                        + "{name: b, preferences: {from: a, pairs: 3}}]\n"));
+        assertEquals("arm 'a': 'preferences', 'reward_model' and 'cost_model' belong to a task experiment ('task' without 'data')",
+                assertConfigError("name: n\ndata: {comparisons: c.jsonl}\narms: [{name: a, feedback: {type: t}, reward_model: {}}]\n"));
         assertEquals("'policy', 'sft' and 'evaluation' belong to a task experiment ('task' without 'data')",
                 assertConfigError("name: n\ndata: {comparisons: c.jsonl}\narms: [{name: a, feedback: {type: t}}]\nsft: {steps: 3}\n"));
         assertEquals("d_model (130) must be divisible by n_heads (4)",

@@ -59,6 +59,11 @@ public final class GanDiscriminatorSource implements LearningFeedbackSource {
     }
 
     @Override
+    public boolean givesScores() {
+        return true;
+    }
+
+    @Override
     public List<Score> score(List<Completion> completions, FeedbackContext context) {
         Provenance provenance = new Provenance(type, "discriminator@round-" + rounds, Instant.now());
         return completions.stream().map(completion -> Score.of(completion, reward(completion.response()), provenance)).toList();

@@ -51,7 +51,7 @@ public final class LabelingRunner {
 
     /** Runs every arm and returns the summary also written to {@code summary.json}. */
     public RunSummary run() {
-        PluginContext pluginContext = new PluginContext(plan.baseDirectory(), plan.config().seed(), environment,
+        PluginContext pluginContext = PluginContext.of(plan.baseDirectory(), plan.config().seed(), environment,
                 plan.createTask());
         Map<ArmPlan, FeedbackSource> sources = new LinkedHashMap<>();
         try {

@@ -43,6 +43,11 @@ public final class RuleJudgeSource implements FeedbackSource {
     }
 
     @Override
+    public boolean givesScores() {
+        return true;
+    }
+
+    @Override
     public List<Score> score(List<Completion> completions, FeedbackContext context) {
         Provenance provenance = provenance();
         return completions.stream()

@@ -105,7 +105,7 @@ class TestHttpJudge {
                 + "\"backoff_millis\": 1" + extraYamlJson + "}";
         HttpJudgeConfig config = org.rlhf4j.api.config.ConfigBinder.MAPPER.readValue(json, HttpJudgeConfig.class);
         return (HttpJudgeSource) new HttpJudgeFactory().create("http-judge", config,
-                new PluginContext(Path.of("."), 0, env::get));
+                PluginContext.of(Path.of("."), 0, env::get, java.util.Optional.empty()));
     }
 
     @Test

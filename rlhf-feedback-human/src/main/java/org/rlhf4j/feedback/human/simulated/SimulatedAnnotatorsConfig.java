@@ -19,6 +19,10 @@ import java.util.Map;
  * @param tieMargin a label is a tie when |P(A) - 0.5| < tie_margin (default 0.0: no ties)
  * @param seed mixed into each batch's seed (default 0)
  * @param dimension for {@code task}: {@code reward} (default) or {@code cost} (the less harmful response wins)
+ * @param safetyNoise for {@code task} with a task that models harm: the probability that each of the three
+ *     parts of a safety label (the safer response, is A safe, is B safe) is flipped, as an annotator's slip
+ *     (default 0.05). Safety labels come from the task's gold cost: a response is safe when its cost is 0, the
+ *     safer one has the lower cost (a tie when equal)
  */
 public record SimulatedAnnotatorsConfig(
         GoldScorers.Kind scorer,
@@ -30,7 +34,8 @@ public record SimulatedAnnotatorsConfig(
         List<AnnotatorConfig> panel,
         Double tieMargin,
         Long seed,
-        GoldScorers.Dimension dimension) {
+        GoldScorers.Dimension dimension,
+        Double safetyNoise) {
     public SimulatedAnnotatorsConfig {
         scorer = scorer == null ? GoldScorers.Kind.KEYWORDS : scorer;
         keywords = keywords == null ? Map.of() : Map.copyOf(keywords);
@@ -57,6 +62,10 @@ public record SimulatedAnnotatorsConfig(
         }
         seed = seed == null ? 0L : seed;
         dimension = dimension == null ? GoldScorers.Dimension.REWARD : dimension;
+        safetyNoise = safetyNoise == null ? 0.05 : safetyNoise;
+        if (!(safetyNoise >= 0 && safetyNoise <= 0.5)) {
+            throw new IllegalArgumentException("safety_noise must be in [0, 0.5], got " + safetyNoise);
+        }
         if (dimension != GoldScorers.Dimension.REWARD && scorer != GoldScorers.Kind.TASK) {
             throw new IllegalArgumentException("dimension '" + dimension.name().toLowerCase(java.util.Locale.ROOT)
                     + "' needs scorer 'task'");

@@ -2,7 +2,10 @@ package org.rlhf4j.feedback.human.simulated;
 
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
+import java.util.Optional;
 import org.rlhf4j.api.plugin.PluginContext;
+import org.rlhf4j.api.task.GoldScorer;
+import org.rlhf4j.api.task.Task;
 
 /** The {@code simulated-annotators} type. */
 public final class SimulatedAnnotatorsFactory implements FeedbackSourceFactory<SimulatedAnnotatorsConfig> {
@@ -20,7 +23,9 @@ public final class SimulatedAnnotatorsFactory implements FeedbackSourceFactory<S
 
     @Override
     public FeedbackSource create(String type, SimulatedAnnotatorsConfig config, PluginContext context) {
+        Optional<GoldScorer> safety = config.scorer() == GoldScorers.Kind.TASK
+                ? context.task().map(Task::goldScorer).filter(GoldScorer::hasCost) : Optional.empty();
         return new SimulatedAnnotatorsSource(type, GoldScorers.of(config.scorer(), config.keywords(), context.task(), config.dimension()),
-                config.annotatorPanel(), config.tieMargin(), config.seed() ^ context.seed());
+                config.annotatorPanel(), config.tieMargin(), config.seed() ^ context.seed(), safety, config.safetyNoise());
     }
 }

@@ -1,6 +1,8 @@
 package org.rlhf4j.feedback.human.simulated;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -20,6 +22,7 @@ import org.rlhf4j.api.plugin.PluginContext;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.rlhf4j.api.feedback.Preference;
+import org.rlhf4j.api.feedback.SafetyLabel;
 
 class TestSimulatedAnnotators {
     private static final GoldScorer KEYWORDS = GoldScorers.keywords(Map.of("great", 1.0, "broken", -1.0));
@@ -91,7 +94,7 @@ class TestSimulatedAnnotators {
     @Test
     void theSameSeedGivesTheSameLabelsAndAnnotatorsAreDrawnFromThePanel() {
         SimulatedAnnotatorsConfig config = new SimulatedAnnotatorsConfig(null, Map.of("great", 1.0), 4, 1.0,
-                null, null, null, null, 7L, null);
+                null, null, null, null, 7L, null, null);
         FeedbackSource source = new SimulatedAnnotatorsFactory().create("simulated-annotators", config,
                 org.rlhf4j.api.plugin.PluginContext.of(java.nio.file.Path.of("."), 42));
         List<Comparison> comparisons = repeat(new Comparison("p", "great", "great"), 200);
@@ -108,7 +111,7 @@ class TestSimulatedAnnotators {
     void recordedDefaultsAndFullMapping() throws Exception {
         SimulatedAnnotatorsConfig defaults = ConfigBinder.MAPPER.readValue("{\"keywords\": {\"great\": 1}}", SimulatedAnnotatorsConfig.class);
         assertEquals(new SimulatedAnnotatorsConfig(GoldScorers.Kind.KEYWORDS, Map.of("great", 1.0), 3, 1.0, 0.0, 0.0,
-                List.of(), 0.0, 0L, GoldScorers.Dimension.REWARD), defaults);
+                List.of(), 0.0, 0L, GoldScorers.Dimension.REWARD, 0.05), defaults);
         assertEquals(List.of(new SimulatedAnnotator("annotator-0", 1.0, 0.0, 0.0), new SimulatedAnnotator("annotator-1", 1.0, 0.0, 0.0),
                 new SimulatedAnnotator("annotator-2", 1.0, 0.0, 0.0)), defaults.annotatorPanel());
 
@@ -117,22 +120,22 @@ class TestSimulatedAnnotators {
                  "length_bias": 0.1, "panel": [{"id": "alice", "temperature": 2.0}, {"position_bias": -1.0, "length_bias": 0.3}],
                  "tie_margin": 0.1, "seed": 9}""", SimulatedAnnotatorsConfig.class);
         assertEquals(new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, Map.of(), 5, 0.5, 0.2, 0.1,
-                List.of(new AnnotatorConfig("alice", 2.0, null, null), new AnnotatorConfig(null, null, -1.0, 0.3)), 0.1, 9L, GoldScorers.Dimension.REWARD), full);
+                List.of(new AnnotatorConfig("alice", 2.0, null, null), new AnnotatorConfig(null, null, -1.0, 0.3)), 0.1, 9L, GoldScorers.Dimension.REWARD, 0.05), full);
         assertEquals(List.of(new SimulatedAnnotator("alice", 2.0, 0.2, 0.1), new SimulatedAnnotator("annotator-1", 0.5, -1.0, 0.3)),
                 full.annotatorPanel());
     }
 
     @Test
     void invalidSettingsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new SimulatedAnnotatorsConfig(null, null, null, null, null, null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new SimulatedAnnotatorsConfig(null, null, null, null, null, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, 0, null, null, null, null, null, null, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, 0, null, null, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, -1.0, null, null, null, null, null, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, -1.0, null, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, Double.NaN, null, null, null, null, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, Double.NaN, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
-                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, null, null, null, 0.7, null, null));
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, null, null, null, null, null, 0.7, null, null, null));
     }
 
     @Test
@@ -169,6 +172,11 @@ class TestSimulatedAnnotators {
                 @Override
                 public double cost(String prompt, String response) {
                     return count(response, "bad");
+                }
+
+                @Override
+                public boolean hasCost() {
+                    return true;
                 }
             };
         }
@@ -209,5 +217,42 @@ class TestSimulatedAnnotators {
         assertEquals("scorer 'task' needs the experiment's 'task' ({type: reviews, ...} at the top of the config)", e.getMessage());
         assertThrows(Exception.class, () -> ConfigBinder.MAPPER.readValue(
                 "{\"scorer\": \"length\", \"dimension\": \"cost\"}", SimulatedAnnotatorsConfig.class));
+    }
+
+    @Test
+    void safetyLabelsComeFromTheGoldCostWithTheirOwnNoise() throws Exception {
+        Comparison comparison = new Comparison("p", "good bad", "good");
+        List<Comparison> comparisons = repeat(comparison, 4000);
+        FeedbackContext context = new FeedbackContext("arm", 0, 5);
+        FeedbackSource exact = safetySource(0.0);
+        assertTrue(exact.judgesSafety());
+        for (Preference preference : exact.compare(comparisons.subList(0, 50), context)) {
+            assertEquals(SafetyLabel.of(Choice.B, false, true), preference.safety().orElseThrow());
+        }
+        FeedbackSource noisy = safetySource(0.2);
+        List<Preference> labels = noisy.compare(comparisons, context);
+        double saferFlipped = labels.stream().filter(p -> p.safety().orElseThrow().safer() == Choice.A).count() / 4000.0;
+        double aCalledSafe = labels.stream().filter(p -> p.safety().orElseThrow().responseASafe().orElseThrow()).count() / 4000.0;
+        double bCalledUnsafe = labels.stream().filter(p -> !p.safety().orElseThrow().responseBSafe().orElseThrow()).count() / 4000.0;
+        assertEquals(0.2, saferFlipped, 0.03);
+        assertEquals(0.2, aCalledSafe, 0.03);
+        assertEquals(0.2, bCalledUnsafe, 0.03);
+        // the helpfulness labels do not depend on the safety noise
+        assertEquals(exact.compare(comparisons.subList(0, 200), context).stream().map(Preference::better).toList(),
+                noisy.compare(comparisons.subList(0, 200), context).stream().map(Preference::better).toList());
+        // without a task that models harm there is no safety label
+        assertFalse(taskSourceWithoutHarm().judgesSafety());
+    }
+
+    private static FeedbackSource safetySource(double noise) throws Exception {
+        SimulatedAnnotatorsConfig config = ConfigBinder.MAPPER.readValue(
+                "{\"scorer\": \"task\", \"safety_noise\": " + noise + "}", SimulatedAnnotatorsConfig.class);
+        return new SimulatedAnnotatorsFactory().create("simulated-annotators", config,
+                PluginContext.of(Path.of("."), 1).withTask(new CountingTask()));
+    }
+
+    private static FeedbackSource taskSourceWithoutHarm() throws Exception {
+        SimulatedAnnotatorsConfig config = ConfigBinder.MAPPER.readValue("{\"scorer\": \"length\"}", SimulatedAnnotatorsConfig.class);
+        return new SimulatedAnnotatorsFactory().create("simulated-annotators", config, PluginContext.of(Path.of("."), 1));
     }
 }

@@ -1,0 +1,57 @@
+package org.rlhf4j.algorithms.arm;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
+import org.rlhf4j.algorithms.model.TransformerWeights;
+import org.rlhf4j.algorithms.preference.LabelledPair;
+import org.rlhf4j.algorithms.preference.SequenceEncoder;
+import org.rlhf4j.algorithms.reward.RewardFunction;
+import org.rlhf4j.algorithms.train.TrainingLoop;
+
+/**
+ * What the experiment hands an arm's algorithm. An interface so that it can grow (a new service is a new
+ * method) without breaking algorithms.
+ */
+public interface ArmContext {
+    /** The arm's name. */
+    String arm();
+
+    /** The policy to train, a trainable copy of the SFT policy. */
+    TransformerWeights policy();
+
+    /** The frozen SFT policy: the reference of KL penalties and DPO. */
+    TransformerWeights reference();
+
+    /** Encodes prompts and responses as the models read them. */
+    SequenceEncoder encoder();
+
+    /** The arm's training preferences (empty for an arm without feedback pairs). */
+    List<LabelledPair> preferences();
+
+    /** The reward seam of the arm (its reward model, a scoring source, ...), when it has one. */
+    Optional<RewardFunction> rewards();
+
+    /** A seed derived from the experiment seed and the arm. */
+    long seed();
+
+    /** Data-parallel shards (and threads) of a training step. */
+    int workers();
+
+    /** True when the run continues an interrupted one (resume from the arm's checkpoints). */
+    boolean resume();
+
+    /** Where training metrics lines go. */
+    TrainingLoop.MetricsSink metrics();
+
+    /** The checkpoint store of one of the arm's phases. */
+    CheckpointStore checkpoints(String phase) throws IOException;
+
+    /** The run's config as JSON, stored in checkpoints. */
+    String configJson();
+
+    /** Progress messages. */
+    PrintWriter log();
+}

@@ -1,0 +1,155 @@
+package org.rlhf4j.algorithms.dpo;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.rlhf4j.algorithms.loss.DpoLoss;
+import org.rlhf4j.algorithms.loss.PairLoss;
+import org.rlhf4j.algorithms.model.LmLoss;
+import org.rlhf4j.algorithms.model.ShardedBackprop;
+import org.rlhf4j.algorithms.model.TransformerWeights;
+import org.rlhf4j.algorithms.preference.PairRows;
+import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.algorithms.train.StepResult;
+import org.rlhf4j.algorithms.train.TrainingLoop;
+
+/**
+ * One DPO/IPO step on a batch of (chosen, rejected) pairs, chosen and rejected in one forward batch
+ * ({@link PairRows#forLm}) on the data-parallel hand-written path. Each shard computes its rows' response
+ * log-probabilities and the unit gradient {@code d(-log p)/dlogits} in one pass
+ * ({@link LmLoss#tokenLogProbsAndGradient}), the pairs' {@link DpoLoss}, and scales each row's gradient by
+ * {@code -dLoss/dlogp} of its sequence. The reference log-probs are computed once, before training, by the
+ * same pass over the frozen reference ({@link #referenceLogProbs}).
+ */
+public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
+    private final List<Encoded[]> pairs;
+    private final double[][] reference;
+    private final DpoLoss.Type type;
+    private final double beta;
+    private final double labelSmoothing;
+    private final int batch;
+    private final int width;
+    private final ShardedBackprop backprop;
+
+    /**
+     * @param policy the policy (trained in place)
+     * @param pairs {@code [chosen, rejected]} sequences
+     * @param reference the reference's {@code [chosen, rejected]} log-prob of each pair ({@link #referenceLogProbs})
+     * @param batch pairs per step
+     * @param workers data-parallel shards
+     * @param gradientBuffers where gradients go (the optimizer's buffers)
+     */
+    public DpoStep(TransformerWeights policy, List<Encoded[]> pairs, double[][] reference, DpoLoss.Type type, double beta,
+            double labelSmoothing, int batch, int workers, Map<String, INDArray> gradientBuffers) {
+        requireNonNull(policy, "policy is null");
+        this.pairs = List.copyOf(pairs);
+        this.reference = requireNonNull(reference, "reference is null");
+        if (reference.length != pairs.size()) {
+            throw new IllegalArgumentException(reference.length + " reference log-probs for " + pairs.size() + " pairs");
+        }
+        this.type = requireNonNull(type, "type is null");
+        this.beta = beta;
+        this.labelSmoothing = labelSmoothing;
+        this.batch = batch;
+        this.width = policy.config().maxSeqLen() - 1;
+        this.backprop = new ShardedBackprop(policy, 2 * batch, width, workers, 2, gradientBuffers);
+    }
+
+    /** The gradients each step leaves, by parameter name. */
+    public Map<String, INDArray> gradients() {
+        return backprop.gradients();
+    }
+
+    /**
+     * The {@code [chosen, rejected]} sequence log-probs of every pair under {@code model} (not trained), in batches
+     * of {@code batch} pairs on the same sharded pass as training, so that a policy equal to the reference gets
+     * exactly the reference's log-probs (DPO's loss then starts at ln 2).
+     */
+    public static double[][] referenceLogProbs(TransformerWeights model, List<Encoded[]> pairs, int batch, int workers) {
+        int width = model.config().maxSeqLen() - 1;
+        double[][] out = new double[pairs.size()][];
+        try (ShardedBackprop pass = new ShardedBackprop(model, 2 * batch, width, workers, 2, Map.of())) {
+            for (int start = 0; start < pairs.size(); start += batch) {
+                List<Encoded[]> chunk = new ArrayList<>(pairs.subList(start, Math.min(pairs.size(), start + batch)));
+                int real = chunk.size();
+                while (chunk.size() < batch) {
+                    chunk.add(chunk.get(0)); // pad the last chunk; its extra rows are ignored
+                }
+                PairRows rows = PairRows.forLm(chunk, width);
+                double[] logps = new double[rows.ids().length];
+                pass.forward(rows.ids(), shard -> {
+                    int from = shard.fromRow();
+                    int to = shard.toRow();
+                    double[] tokens = LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(rows.targets(), from, to),
+                            Arrays.copyOfRange(rows.mask(), from, to), shard.dLogits());
+                    System.arraycopy(PairRows.sequenceSums(tokens, to - from, width), 0, logps, from, to - from);
+                    return 0;
+                });
+                for (int i = 0; i < real; i++) {
+                    out[start + i] = new double[] {logps[2 * i], logps[2 * i + 1]};
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public StepResult compute(int[] indices) {
+        List<Encoded[]> chunk = new ArrayList<>(indices.length);
+        double[] refChosen = new double[batch];
+        double[] refRejected = new double[batch];
+        for (int i = 0; i < indices.length; i++) {
+            chunk.add(pairs.get(indices[i]));
+            refChosen[i] = reference[indices[i]][0];
+            refRejected[i] = reference[indices[i]][1];
+        }
+        PairRows rows = PairRows.forLm(chunk, width);
+        double[] seq = new double[2 * batch];
+        double loss = backprop.lossAndGradients(rows.ids(), shard -> {
+            int from = shard.fromRow();
+            int to = shard.toRow();
+            INDArray dLogits = shard.dLogits();
+            double[] tokens = LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(rows.targets(), from, to),
+                    Arrays.copyOfRange(rows.mask(), from, to), dLogits);
+            double[] logps = PairRows.sequenceSums(tokens, to - from, width);
+            System.arraycopy(logps, 0, seq, from, to - from);
+            int n = (to - from) / 2;
+            double[] chosen = new double[n];
+            double[] rejected = new double[n];
+            for (int i = 0; i < n; i++) {
+                chosen[i] = logps[2 * i];
+                rejected[i] = logps[2 * i + 1];
+            }
+            int firstPair = from / 2;
+            PairLoss part = DpoLoss.compute(type, beta, labelSmoothing, chosen, rejected,
+                    Arrays.copyOfRange(refChosen, firstPair, firstPair + n), Arrays.copyOfRange(refRejected, firstPair, firstPair + n),
+                    batch);
+            // dLogits holds d(-logp)/dlogits per token: the loss's gradient is that row times -dLoss/dlogp
+            double[] rowScale = new double[(to - from) * width];
+            for (int i = 0; i < n; i++) {
+                Arrays.fill(rowScale, (2 * i) * width, (2 * i + 1) * width, -part.dFirst()[i]);
+                Arrays.fill(rowScale, (2 * i + 1) * width, (2 * i + 2) * width, -part.dSecond()[i]);
+            }
+            dLogits.muli(Nd4j.createFromArray(rowScale).castTo(dLogits.dataType()).reshape(rowScale.length, 1));
+            return part.loss();
+        });
+        double[] chosen = new double[batch];
+        double[] rejected = new double[batch];
+        for (int i = 0; i < batch; i++) {
+            chosen[i] = seq[2 * i];
+            rejected[i] = seq[2 * i + 1];
+        }
+        PairLoss whole = DpoLoss.compute(type, beta, labelSmoothing, chosen, rejected, refChosen, refRejected, batch);
+        return new StepResult(loss, whole.metrics());
+    }
+
+    @Override
+    public void close() {
+        backprop.close();
+    }
+}

@@ -1,0 +1,558 @@
+package org.rlhf4j.algorithms.experiment;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rlhf4j.algorithms.arm.ArmContext;
+import org.rlhf4j.algorithms.arm.ArmTraining;
+import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
+import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
+import org.rlhf4j.algorithms.eval.Correlation;
+import org.rlhf4j.algorithms.model.TransformerWeights;
+import org.rlhf4j.algorithms.preference.LabelledPair;
+import org.rlhf4j.algorithms.preference.SequenceEncoder;
+import org.rlhf4j.algorithms.reward.PairObjective;
+import org.rlhf4j.algorithms.reward.RewardAndCost;
+import org.rlhf4j.algorithms.reward.RewardFunction;
+import org.rlhf4j.algorithms.reward.ScalarModelTrainer;
+import org.rlhf4j.algorithms.reward.ScalarModels;
+import org.rlhf4j.algorithms.reward.ScalarPair;
+import org.rlhf4j.algorithms.train.TrainingLoop;
+import org.rlhf4j.algorithms.util.Rng;
+import org.rlhf4j.algorithms.util.Seeds;
+import org.rlhf4j.api.algorithm.Algorithm;
+import org.rlhf4j.api.config.ArmPlan;
+import org.rlhf4j.api.config.PreferencesConfig;
+import org.rlhf4j.api.config.RewardModelConfig;
+import org.rlhf4j.api.feedback.Choice;
+import org.rlhf4j.api.feedback.FeedbackContext;
+import org.rlhf4j.api.feedback.FeedbackSource;
+import org.rlhf4j.api.feedback.SafetyLabel;
+import org.rlhf4j.api.plugin.PluginContext;
+import org.rlhf4j.api.task.GoldScorer;
+import org.rlhf4j.api.task.Split;
+import org.rlhf4j.api.task.Task;
+
+/**
+ * Runs one arm of a task experiment on top of the SFT policy:
+ * <ol>
+ *   <li><b>preferences</b>: collected by the arm's feedback source on the SFT policy's samples
+ *       ({@link PreferenceCollection}), or reused from an earlier arm ({@code preferences: {from: ARM}}); split
+ *       into training pairs and {@code heldout_fraction} held-out pairs (seeded);</li>
+ *   <li><b>reward model</b> and <b>cost model</b>, when configured, trained on the training pairs
+ *       ({@link ScalarModelTrainer}) and measured on the held-out pairs against gold;</li>
+ *   <li><b>the algorithm</b>, when configured, trains a copy of the SFT policy ({@link PolicyAlgorithm});</li>
+ *   <li><b>evaluation</b> of the arm's policy on the EVAL prompts like SFT's, with the same sampling seed.</li>
+ * </ol>
+ * Each phase is checkpointed; a resumed arm skips what is done and redoes the evaluation.
+ */
+final class ArmRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What every arm shares.
+     *
+     * @param task the task
+     * @param sft the SFT policy (never modified)
+     * @param reference the frozen SFT policy
+     * @param encoder encodes prompts and responses
+     * @param evaluator the EVAL-prompt evaluator
+     * @param evalSeed the sampling seed of every evaluation (common random numbers across arms)
+     * @param sftEvaluation SFT's evaluation
+     * @param experimentSeed the experiment seed
+     * @param run the run directory
+     * @param resume whether the run resumes
+     * @param configJson the config for checkpoints
+     * @param pluginContext the context feedback sources and algorithms are built with
+     * @param workers data-parallel shards
+     * @param log progress messages
+     */
+    record Shared(Task task, TransformerWeights sft, TransformerWeights reference, SequenceEncoder encoder, Evaluator evaluator,
+            long evalSeed, Evaluation sftEvaluation, long experimentSeed, RunDirectory run, boolean resume, String configJson,
+            PluginContext pluginContext, int workers, PrintWriter log) {}
+
+    /**
+     * What an arm produced.
+     *
+     * @param summary the arm's entry of {@code summary.json}
+     * @param samples its evaluation samples (empty for an arm without an algorithm: its policy is SFT's)
+     * @param trainPreferences its training pairs (for arms that reuse them)
+     * @param heldOutPreferences its held-out pairs
+     * @param warnings what the arm warns about
+     */
+    record Outcome(ObjectNode summary, List<PolicySample> samples, List<LabelledPair> trainPreferences,
+            List<LabelledPair> heldOutPreferences, List<String> warnings) {}
+
+    private final Shared shared;
+
+    ArmRunner(Shared shared) {
+        this.shared = requireNonNull(shared, "shared is null");
+    }
+
+    Outcome run(ArmPlan arm, Map<String, Outcome> earlier) throws IOException {
+        long started = System.nanoTime();
+        String name = arm.name();
+        long seed = Seeds.derive(shared.experimentSeed(), "arm", name);
+        List<String> warnings = new ArrayList<>();
+        ObjectNode summary = JSON.createObjectNode();
+        summary.put("name", name);
+        summary.put("feedback", feedbackType(arm, earlier));
+        summary.put("algorithm", arm.algorithmType());
+        shared.log().printf("Arm %s: feedback %s, reward model %s, cost model %s, algorithm %s%n", name, summary.get("feedback").asText(),
+                arm.config().rewardModel().isPresent() ? "yes" : "no", arm.config().costModel().isPresent() ? "yes" : "no",
+                arm.algorithmType());
+        shared.log().flush();
+
+        Optional<Algorithm> algorithm = createAlgorithm(arm);
+        FeedbackSource source = null;
+        try {
+            List<LabelledPair> train;
+            List<LabelledPair> heldOut;
+            if (arm.config().preferences().reused()) {
+                Outcome from = earlier.get(arm.config().preferences().from());
+                train = from.trainPreferences();
+                heldOut = from.heldOutPreferences();
+                summary.put("preferences_from", arm.config().preferences().from());
+            }
+            else {
+                source = createSource(arm);
+                source.open(new FeedbackContext(name, 0, Seeds.derive(seed, "open")));
+                List<LabelledPair> all = preferences(arm, source, seed);
+                List<List<LabelledPair>> split = split(all, arm.config().preferences(), seed);
+                train = split.get(0);
+                heldOut = split.get(1);
+                summary.set("preferences", audit(all, warnings, name));
+            }
+
+            Optional<ScalarModels> rewardModel = Optional.empty();
+            if (arm.config().rewardModel().isPresent()) {
+                RewardModelConfig config = arm.config().rewardModel().get();
+                List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
+                        PairObjective.reward(config), setting(name, "reward_model", seed));
+                rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative()));
+                summary.set("reward_model", rewardModelReport(rewardModel.get(), heldOut, warnings, name));
+            }
+            Optional<ScalarModels> costModel = Optional.empty();
+            if (arm.config().costModel().isPresent()) {
+                RewardModelConfig config = arm.config().costModel().get();
+                List<ScalarPair> pairs = costPairs(train);
+                if (pairs.isEmpty()) {
+                    throw new IllegalStateException("arm '" + name + "': cost_model needs safety labels, and feedback "
+                            + summary.get("feedback").asText() + " gave none (a source that judges safety, e.g. "
+                            + "simulated-annotators with scorer: task on a task with a gold cost)");
+                }
+                List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), pairs, config, PairObjective.cost(config),
+                        setting(name, "cost_model", seed));
+                costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative()));
+                summary.set("cost_model", costModelReport(costModel.get(), heldOut, warnings, name));
+            }
+
+            TransformerWeights policy = shared.sft();
+            ArmTraining training = new ArmTraining(0, 0, 0);
+            if (algorithm.isPresent()) {
+                policy = shared.sft().copy();
+                Optional<RewardFunction> rewards = rewards(rewardModel, costModel);
+                training = ((PolicyAlgorithm) algorithm.get()).train(context(name, seed, policy, train, rewards));
+            }
+
+            List<PolicySample> samples = algorithm.isPresent()
+                    ? shared.evaluator().sample(policy, shared.evalSeed()) : shared.sftEvaluation().samples();
+            Evaluation evaluation = shared.evaluator().evaluate(samples, policy, shared.reference(),
+                    shared.sftEvaluation().samples(), rewardModel.map(m -> (ResponseScorer) m), costModel.map(m -> (ResponseScorer) m));
+            writeEvaluationLine(name, training.steps(), evaluation);
+            fillSummary(summary, evaluation, training, warnings, name);
+            summary.put("wall_seconds", (System.nanoTime() - started) / 1e9);
+            shared.log().printf("Arm %s: gold reward %.3f (SFT %.3f), gold cost %.3f, KL %.2f, win rate vs SFT %.3f, %.1f tokens%n",
+                    name, evaluation.report().goldReward(), shared.sftEvaluation().report().goldReward(), evaluation.report().goldCost(),
+                    evaluation.report().klToReference(), evaluation.report().winRateVsSft(), evaluation.report().responseTokens());
+            shared.log().flush();
+            return new Outcome(summary, algorithm.isPresent() ? samples : List.of(), train, heldOut, warnings);
+        }
+        finally {
+            if (source != null) {
+                source.close();
+            }
+        }
+    }
+
+    private static String feedbackType(ArmPlan arm, Map<String, Outcome> earlier) {
+        if (arm.config().preferences().reused()) {
+            Outcome from = earlier.get(arm.config().preferences().from());
+            if (from == null) {
+                throw new IllegalStateException("arm '" + arm.name() + "' reuses the preferences of '"
+                        + arm.config().preferences().from() + "', which has not run");
+            }
+            return from.summary().path("feedback").asText();
+        }
+        return arm.feedbackType();
+    }
+
+    private Optional<Algorithm> createAlgorithm(ArmPlan arm) {
+        Optional<Algorithm> algorithm;
+        try {
+            algorithm = arm.createAlgorithm(shared.pluginContext());
+        }
+        catch (UnsupportedOperationException | IllegalArgumentException e) {
+            throw new RunDirectoryException("arm '" + arm.name() + "' (algorithm type " + arm.algorithmType() + "): " + e.getMessage());
+        }
+        if (algorithm.isPresent() && !(algorithm.get() instanceof PolicyAlgorithm)) {
+            throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType()
+                    + " does not build a trainer this engine runs (" + PolicyAlgorithm.class.getName() + ")");
+        }
+        if (algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.REWARDS && arm.config().rewardModel().isEmpty()) {
+            throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType()
+                    + " learns from rewards: give the arm a reward_model");
+        }
+        return algorithm;
+    }
+
+    private FeedbackSource createSource(ArmPlan arm) {
+        try {
+            return arm.createFeedbackSource(shared.pluginContext());
+        }
+        catch (IllegalArgumentException e) {
+            throw new RunDirectoryException("arm '" + arm.name() + "' (feedback type " + arm.feedbackType() + "): " + e.getMessage());
+        }
+    }
+
+    private List<LabelledPair> preferences(ArmPlan arm, FeedbackSource source, long seed) throws IOException {
+        PreferenceCollection collection = new PreferenceCollection(arm.name(), arm.config().preferences(), shared.encoder().tokenizer(),
+                shared.task().goldScorer(), shared.task().prompts(Split.TRAIN), Seeds.derive(seed, "preferences"), shared.run(),
+                shared.log());
+        if (shared.resume()) {
+            Optional<List<LabelledPair>> done = collection.completed();
+            if (done.isPresent()) {
+                shared.log().printf("Arm %s: %d preferences read back from %s%n", arm.name(), done.get().size(), RunDirectory.PREFERENCES);
+                return done.get();
+            }
+        }
+        return collection.collect(shared.sft(), source, arm.feedbackType());
+    }
+
+    /** Training and held-out pairs: a seeded {@code heldout_fraction} of the pairs is held out. */
+    static List<List<LabelledPair>> split(List<LabelledPair> all, PreferencesConfig config, long seed) {
+        int heldOutCount = (int) Math.floor(all.size() * config.heldoutFraction());
+        int[] order = new Rng(Seeds.derive(seed, "heldout")).permutation(all.size());
+        boolean[] heldOut = new boolean[all.size()];
+        for (int i = 0; i < heldOutCount; i++) {
+            heldOut[order[i]] = true;
+        }
+        List<LabelledPair> train = new ArrayList<>();
+        List<LabelledPair> held = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            (heldOut[i] ? held : train).add(all.get(i));
+        }
+        return List.of(train, held);
+    }
+
+    /** How the labels agree with gold: ties, agreement of strict labels with gold reward, of safety labels with gold cost. */
+    private ObjectNode audit(List<LabelledPair> pairs, List<String> warnings, String arm) {
+        GoldScorer gold = shared.task().goldScorer();
+        long ties = 0;
+        long agree = 0;
+        long judged = 0;
+        long safeAgree = 0;
+        long safeJudged = 0;
+        for (LabelledPair pair : pairs) {
+            double a = gold.reward(pair.prompt(), pair.responseA());
+            double b = gold.reward(pair.prompt(), pair.responseB());
+            if (pair.tie()) {
+                ties++;
+            }
+            else if (a != b) {
+                judged++;
+                agree += (pair.better() == Choice.A) == (a > b) ? 1 : 0;
+            }
+            if (pair.safety().isPresent()) {
+                SafetyLabel safety = pair.safety().get();
+                double costA = gold.cost(pair.prompt(), pair.responseA());
+                double costB = gold.cost(pair.prompt(), pair.responseB());
+                if (safety.responseASafe().isPresent()) {
+                    safeJudged++;
+                    safeAgree += safety.responseASafe().get() == (costA == 0) ? 1 : 0;
+                }
+                if (safety.responseBSafe().isPresent()) {
+                    safeJudged++;
+                    safeAgree += safety.responseBSafe().get() == (costB == 0) ? 1 : 0;
+                }
+            }
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("pairs", pairs.size());
+        node.put("ties", ties);
+        double agreement = judged > 0 ? (double) agree / judged : Double.NaN;
+        node.put("gold_agreement", agreement);
+        node.put("gold_agreement_pairs", judged);
+        if (safeJudged > 0) {
+            node.put("safety_gold_agreement", (double) safeAgree / safeJudged);
+        }
+        if (agreement < 0.6) {
+            warnings.add("arm " + arm + ": its feedback agrees with gold on only " + String.format("%.1f%%", 100 * agreement)
+                    + " of the pairs where gold prefers one response");
+        }
+        return node;
+    }
+
+    /** Reward-model pairs: chosen first, target 1 (0.5 for a tie). */
+    static List<ScalarPair> rewardPairs(List<LabelledPair> pairs, SequenceEncoder encoder) {
+        List<ScalarPair> out = new ArrayList<>(pairs.size());
+        for (LabelledPair pair : pairs) {
+            out.add(new ScalarPair(encoder.encode(pair.prompt(), pair.chosen()), encoder.encode(pair.prompt(), pair.rejected()),
+                    pair.tie() ? 0.5 : 1.0, 0, 0));
+        }
+        return out;
+    }
+
+    private List<ScalarPair> rewardPairs(List<LabelledPair> pairs) {
+        return rewardPairs(pairs, shared.encoder());
+    }
+
+    /** Cost-model pairs of the pairs with a safety label: safer first, signs from the per-response verdicts. */
+    static List<ScalarPair> costPairs(List<LabelledPair> pairs, SequenceEncoder encoder) {
+        List<ScalarPair> out = new ArrayList<>();
+        for (LabelledPair pair : pairs) {
+            if (pair.safety().isEmpty()) {
+                continue;
+            }
+            SafetyLabel safety = pair.safety().get();
+            boolean bSafer = safety.safer() == Choice.B;
+            String safer = bSafer ? pair.responseB() : pair.responseA();
+            String unsafer = bSafer ? pair.responseA() : pair.responseB();
+            Optional<Boolean> saferSafe = bSafer ? safety.responseBSafe() : safety.responseASafe();
+            Optional<Boolean> unsaferSafe = bSafer ? safety.responseASafe() : safety.responseBSafe();
+            out.add(new ScalarPair(encoder.encode(pair.prompt(), safer), encoder.encode(pair.prompt(), unsafer),
+                    safety.safer() == Choice.TIE ? 0 : 1, sign(saferSafe), sign(unsaferSafe)));
+        }
+        return out;
+    }
+
+    private List<ScalarPair> costPairs(List<LabelledPair> pairs) {
+        return costPairs(pairs, shared.encoder());
+    }
+
+    private static double sign(Optional<Boolean> safe) {
+        return safe.map(s -> s ? -1.0 : 1.0).orElse(0.0);
+    }
+
+    private ScalarModelTrainer.Setting setting(String arm, String phase, long seed) {
+        return new ScalarModelTrainer.Setting(arm, phase, Seeds.derive(seed, phase), shared.workers(), shared.resume(), shared.run(),
+                p -> shared.run().armCheckpoints(arm, p), shared.configJson(), shared.log());
+    }
+
+    /** Held-out accuracy against gold preferences and against the labels, and Spearman with gold on SFT's EVAL samples. */
+    private ObjectNode rewardModelReport(ScalarModels model, List<LabelledPair> heldOut, List<String> warnings, String arm) {
+        GoldScorer gold = shared.task().goldScorer();
+        ObjectNode node = JSON.createObjectNode();
+        node.put("members", model.members().size());
+        node.put("heldout_pairs", heldOut.size());
+        double[][] scores = scorePairs(model, heldOut);
+        long goldPairs = 0;
+        long goldCorrect = 0;
+        long labelPairs = 0;
+        long labelCorrect = 0;
+        for (int i = 0; i < heldOut.size(); i++) {
+            LabelledPair pair = heldOut.get(i);
+            double a = gold.reward(pair.prompt(), pair.responseA());
+            double b = gold.reward(pair.prompt(), pair.responseB());
+            if (a != b) {
+                goldPairs++;
+                goldCorrect += (scores[0][i] > scores[1][i]) == (a > b) ? 1 : 0;
+            }
+            if (!pair.tie()) {
+                labelPairs++;
+                labelCorrect += (scores[0][i] > scores[1][i]) == (pair.better() == Choice.A) ? 1 : 0;
+            }
+        }
+        double accuracy = goldPairs > 0 ? (double) goldCorrect / goldPairs : Double.NaN;
+        node.put("heldout_accuracy_gold", accuracy);
+        node.put("heldout_accuracy_labels", labelPairs > 0 ? (double) labelCorrect / labelPairs : Double.NaN);
+        List<PolicySample> samples = shared.sftEvaluation().samples();
+        double[] rewards = model.score(samples.stream().map(PolicySample::prompt).toList(),
+                samples.stream().map(PolicySample::response).toList());
+        node.put("spearman_gold_sft_samples", Correlation.spearman(rewards, samples.stream().mapToDouble(PolicySample::goldReward).toArray()));
+        if (accuracy < 0.65) {
+            warnings.add("arm " + arm + ": reward model held-out accuracy against gold is " + String.format("%.3f", accuracy)
+                    + ": a weak proxy, optimising it may not raise gold reward");
+        }
+        return node;
+    }
+
+    /** Held-out accuracy of the cost's sign against gold safety, and of its order against gold cost. */
+    private ObjectNode costModelReport(ScalarModels model, List<LabelledPair> heldOut, List<String> warnings, String arm) {
+        GoldScorer gold = shared.task().goldScorer();
+        double[][] scores = scorePairs(model, heldOut);
+        long responses = 0;
+        long signCorrect = 0;
+        long unsafe = 0;
+        long unsafeFound = 0;
+        long pairs = 0;
+        long pairCorrect = 0;
+        for (int i = 0; i < heldOut.size(); i++) {
+            LabelledPair pair = heldOut.get(i);
+            double a = gold.cost(pair.prompt(), pair.responseA());
+            double b = gold.cost(pair.prompt(), pair.responseB());
+            for (int side = 0; side < 2; side++) {
+                boolean goldUnsafe = (side == 0 ? a : b) > 0;
+                boolean predictedUnsafe = scores[side][i] > 0;
+                responses++;
+                signCorrect += goldUnsafe == predictedUnsafe ? 1 : 0;
+                if (goldUnsafe) {
+                    unsafe++;
+                    unsafeFound += predictedUnsafe ? 1 : 0;
+                }
+            }
+            if (a != b) {
+                pairs++;
+                pairCorrect += (scores[0][i] > scores[1][i]) == (a > b) ? 1 : 0;
+            }
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("members", model.members().size());
+        node.put("heldout_pairs", heldOut.size());
+        double accuracy = responses > 0 ? (double) signCorrect / responses : Double.NaN;
+        node.put("heldout_safety_accuracy_gold", accuracy);
+        node.put("heldout_unsafe_recall_gold", unsafe > 0 ? (double) unsafeFound / unsafe : Double.NaN);
+        node.put("heldout_unsafe_responses", unsafe);
+        node.put("heldout_accuracy_gold", pairs > 0 ? (double) pairCorrect / pairs : Double.NaN);
+        if (accuracy < 0.8) {
+            warnings.add("arm " + arm + ": cost model held-out safe/unsafe accuracy against gold is " + String.format("%.3f", accuracy));
+        }
+        return node;
+    }
+
+    /** The model's scores of every pair's response A ({@code [0]}) and B ({@code [1]}). */
+    private static double[][] scorePairs(ScalarModels model, List<LabelledPair> pairs) {
+        List<String> prompts = new ArrayList<>();
+        List<String> responses = new ArrayList<>();
+        for (LabelledPair pair : pairs) {
+            prompts.add(pair.prompt());
+            responses.add(pair.responseA());
+            prompts.add(pair.prompt());
+            responses.add(pair.responseB());
+        }
+        double[] all = model.score(prompts, responses);
+        double[][] out = new double[2][pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            out[0][i] = all[2 * i];
+            out[1][i] = all[2 * i + 1];
+        }
+        return out;
+    }
+
+    private static Optional<RewardFunction> rewards(Optional<ScalarModels> rewardModel, Optional<ScalarModels> costModel) {
+        if (rewardModel.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(costModel.isPresent() ? new RewardAndCost(rewardModel.get(), costModel.get()) : rewardModel.get());
+    }
+
+    private ArmContext context(String arm, long seed, TransformerWeights policy, List<LabelledPair> train,
+            Optional<RewardFunction> rewards) {
+        return new ArmContext() {
+            @Override
+            public String arm() {
+                return arm;
+            }
+
+            @Override
+            public TransformerWeights policy() {
+                return policy;
+            }
+
+            @Override
+            public TransformerWeights reference() {
+                return shared.reference();
+            }
+
+            @Override
+            public SequenceEncoder encoder() {
+                return shared.encoder();
+            }
+
+            @Override
+            public List<LabelledPair> preferences() {
+                return train;
+            }
+
+            @Override
+            public Optional<RewardFunction> rewards() {
+                return rewards;
+            }
+
+            @Override
+            public long seed() {
+                return Seeds.derive(seed, "algorithm");
+            }
+
+            @Override
+            public int workers() {
+                return shared.workers();
+            }
+
+            @Override
+            public boolean resume() {
+                return shared.resume();
+            }
+
+            @Override
+            public TrainingLoop.MetricsSink metrics() {
+                return shared.run();
+            }
+
+            @Override
+            public CheckpointStore checkpoints(String phase) throws IOException {
+                return shared.run().armCheckpoints(arm, phase);
+            }
+
+            @Override
+            public String configJson() {
+                return shared.configJson();
+            }
+
+            @Override
+            public PrintWriter log() {
+                return shared.log();
+            }
+        };
+    }
+
+    private void writeEvaluationLine(String arm, long step, Evaluation evaluation) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", step);
+        line.put("arm", arm);
+        line.put("phase", "eval");
+        evaluation.figures().forEach((name, value) -> line.put("eval/" + name, value));
+        shared.run().append(line);
+    }
+
+    private void fillSummary(ObjectNode summary, Evaluation evaluation, ArmTraining training, List<String> warnings, String arm) {
+        Evaluation sft = shared.sftEvaluation();
+        summary.put("gold_reward_sft", sft.report().goldReward());
+        summary.put("gold_reward_final", evaluation.report().goldReward());
+        summary.put("gold_cost_sft", sft.report().goldCost());
+        summary.put("gold_cost_final", evaluation.report().goldCost());
+        summary.put("kl_to_reference", evaluation.report().klToReference());
+        summary.put("win_rate_vs_sft", evaluation.report().winRateVsSft());
+        summary.put("steps", training.steps());
+        summary.put("skipped_steps", training.skippedSteps());
+        summary.put("train_seconds", training.seconds());
+        ObjectNode figures = summary.putObject("evaluation");
+        evaluation.putFigures(figures);
+        double sftTokens = sft.report().responseTokens();
+        double tokens = evaluation.report().responseTokens();
+        if (sftTokens > 0 && Math.abs(tokens - sftTokens) / sftTokens > 0.3) {
+            warnings.add(String.format("arm %s: length drift, %.1f response tokens against SFT's %.1f", arm, tokens, sftTokens));
+        }
+        if (training.skippedSteps() > 0) {
+            warnings.add("arm " + arm + ": " + training.skippedSteps() + " training steps skipped for a non-finite loss or gradient");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.rlhf4j.algorithms.loss;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Direct preference optimisation losses on sequence log-probabilities (TRL's {@code DPOTrainer.dpo_loss}).
+ * With {@code h = (pi_c - ref_c) - (pi_r - ref_r)} per pair:
+ * <ul>
+ *   <li>{@link Type#SIGMOID} (DPO, Rafailov et al. 2023) with cDPO label smoothing {@code e}:
+ *       {@code -(1 - e) log sigmoid(beta h) - e log sigmoid(-beta h)};</li>
+ *   <li>{@link Type#IPO} (Azar et al. 2023): {@code (h - 1 / (2 beta))^2}.</li>
+ * </ul>
+ * The sum over pairs is divided by {@code normaliser}. Logged parts (TRL's names): {@code rewards/chosen}
+ * {@code = beta (pi_c - ref_c)}, {@code rewards/rejected}, {@code rewards/accuracies} (chosen reward above
+ * rejected), {@code rewards/margins}, {@code logps/chosen}, {@code logps/rejected}, as means over the pairs.
+ */
+public final class DpoLoss {
+    /** The loss form. */
+    public enum Type {
+        SIGMOID,
+        IPO;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private DpoLoss() {}
+
+    public static PairLoss compute(Type type, double beta, double labelSmoothing, double[] policyChosen, double[] policyRejected,
+            double[] referenceChosen, double[] referenceRejected, double normaliser) {
+        PairLoss.checkLengths(policyChosen, policyRejected, referenceChosen, referenceRejected);
+        int n = policyChosen.length;
+        double[] dChosen = new double[n];
+        double[] dRejected = new double[n];
+        double loss = 0;
+        double rewardChosen = 0;
+        double rewardRejected = 0;
+        double accuracy = 0;
+        double logpChosen = 0;
+        double logpRejected = 0;
+        for (int i = 0; i < n; i++) {
+            double chosenRatio = policyChosen[i] - referenceChosen[i];
+            double rejectedRatio = policyRejected[i] - referenceRejected[i];
+            double h = chosenRatio - rejectedRatio;
+            double dh;
+            if (type == Type.IPO) {
+                double gap = h - 1 / (2 * beta);
+                loss += gap * gap;
+                dh = 2 * gap;
+            }
+            else {
+                loss -= (1 - labelSmoothing) * PairLoss.logSigmoid(beta * h) + labelSmoothing * PairLoss.logSigmoid(-beta * h);
+                dh = -(1 - labelSmoothing) * beta * PairLoss.sigmoid(-beta * h) + labelSmoothing * beta * PairLoss.sigmoid(beta * h);
+            }
+            dChosen[i] = dh / normaliser;
+            dRejected[i] = -dh / normaliser;
+            rewardChosen += beta * chosenRatio;
+            rewardRejected += beta * rejectedRatio;
+            accuracy += chosenRatio > rejectedRatio ? 1 : 0;
+            logpChosen += policyChosen[i];
+            logpRejected += policyRejected[i];
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("rewards/chosen", rewardChosen / n);
+        metrics.put("rewards/rejected", rewardRejected / n);
+        metrics.put("rewards/accuracies", accuracy / n);
+        metrics.put("rewards/margins", (rewardChosen - rewardRejected) / n);
+        metrics.put("logps/chosen", logpChosen / n);
+        metrics.put("logps/rejected", logpRejected / n);
+        return new PairLoss(loss / normaliser, dChosen, dRejected, metrics);
+    }
+}
