@@ -31,12 +31,12 @@ import org.rlhf4j.feedback.human.dataset.HumanDatasetConfig.OnUnknown;
  * aggregate label.
  */
 public final class HumanDatasetSource implements FeedbackSource {
+    private static final int EXCERPT = 60;
+
     private final String type;
     private final Path file;
     private final OnUnknown onUnknown;
     private final Instant fileTime;
-    private static final int EXCERPT = 60;
-
     private final Map<Comparison, List<LabelledComparison>> labels = new HashMap<>();
     private final Map<String, Integer> promptRows = new HashMap<>();
 
