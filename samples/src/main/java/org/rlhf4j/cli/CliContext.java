@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.rlhf4j.api.plugin.PluginKind;
 import org.rlhf4j.api.plugin.PluginLoader;
 import org.rlhf4j.api.plugin.PluginRegistry;
 
@@ -40,5 +41,18 @@ public record CliContext(PrintWriter out, PrintWriter err, Function<String, Stri
             }
         }
         return PluginLoader.load(all);
+    }
+
+    /** Names on standard error the types that plugin jars added, e.g. {@code Plugin types: x (x-plugin.jar)}. */
+    public void describePluginJars(PluginRegistry registry) {
+        List<String> types = new ArrayList<>();
+        for (PluginKind kind : PluginKind.values()) {
+            registry.types(kind).forEach((name, type) -> registry.pluginJar(type)
+                    .ifPresent(jar -> types.add(name + " (" + jar.getFileName() + ")")));
+        }
+        if (!types.isEmpty()) {
+            err.println("Plugin types: " + String.join(", ", types));
+            err.flush();
+        }
     }
 }

@@ -63,6 +63,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         PluginRegistry registry = context.loadPlugins(pluginDirectories);
         ExperimentPlan plan = new ExperimentLoader(registry).load(config, overrides);
+        context.describePluginJars(registry);
         Path outDirectory = out != null ? out : Path.of(plan.config().output())
                 .resolve(plan.config().name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         context.err().println("ND4J backend: " + Nd4jBackend.describe());

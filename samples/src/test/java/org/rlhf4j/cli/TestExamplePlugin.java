@@ -65,6 +65,8 @@ class TestExamplePlugin {
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.out().matches("(?s).*\\n  example-length-judge +example third-party plugin: prefers the shorter "
                 + "\\(or longer\\) response  \\[plugin rlhf-example-plugin-[^\\]]+\\.jar].*"), result.out());
+        assertTrue(result.out().matches("(?s).*\\n  example-keyword-score +example scoring plugin: \\+1 per positive word, "
+                + "-1 per negative word  \\[plugin rlhf-example-plugin-[^\\]]+\\.jar].*"), result.out());
         assertTrue(result.out().contains("human-dataset"), result.out());
     }
 

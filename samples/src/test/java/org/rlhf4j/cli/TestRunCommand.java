@@ -157,6 +157,25 @@ class TestRunCommand {
     }
 
     @Test
+    void tiesForComparisonsNotInTheDatasetAreCountedAndWarnedAbout() throws IOException {
+        Path config = copyExample(text -> text.replace("      path: data/review-labels.jsonl",
+                "      path: data/review-labels.jsonl\n      on_unknown: tie"));
+        Path labels = config.getParent().resolve("data/review-labels.jsonl");
+        List<String> rows = Files.readAllLines(labels);
+        Files.write(labels, rows.subList(0, 10));
+        Path out = directory.resolve("o");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        List<JsonNode> humans = jsonLines(out.resolve("metrics.jsonl")).stream()
+                .filter(line -> line.get("arm").asText().equals("humans")).toList();
+        long uninformative = humans.stream().mapToLong(line -> line.get("uninformative").asLong()).sum();
+        assertTrue(uninformative >= 20, humans.toString());
+        assertTrue(result.err().contains("Warning: arm humans: " + uninformative + " of 30 judgments carried no information"),
+                result.err());
+        assertTrue(!result.err().contains("Warning: arm crowd"), result.err());
+    }
+
+    @Test
     void malformedComparisonsNameFileAndLineAndKeepEarlierBatches() throws IOException {
         Path config = copyExample(text -> text);
         Path comparisons = config.getParent().resolve("data/review-comparisons.jsonl");

@@ -83,6 +83,7 @@ class TestTaskRun {
             assertTrue(figures.has(field), field + " missing in " + figures);
         }
         assertEquals(8, figures.get("samples").asInt());
+        assertTrue(figures.get("samples").isIntegralNumber(), figures.toString());
 
         assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
         assertTrue(Files.isRegularFile(out.resolve("checkpoints/tokenizer.json")));

@@ -552,7 +552,7 @@ final class ArmRunner {
         summary.put("skipped_steps", training.skippedSteps());
         summary.put("train_seconds", training.seconds());
         ObjectNode figures = summary.putObject("evaluation");
-        evaluation.figures().forEach(figures::put);
+        evaluation.putFigures(figures);
         double sftTokens = sft.report().responseTokens();
         double tokens = evaluation.report().responseTokens();
         if (sftTokens > 0 && Math.abs(tokens - sftTokens) / sftTokens > 0.3) {

@@ -2,6 +2,7 @@ package org.rlhf4j.algorithms.experiment;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +44,10 @@ public record Evaluation(
      * {@code kl_k3}, {@code win_rate_vs_sft}, {@code response_tokens}, {@code stopped_fraction},
      * {@code distinct_1}, {@code distinct_2}, {@code samples}, and when models were given
      * {@code reward_model_accuracy}, {@code reward_model_pearson}, {@code cost_model_accuracy},
-     * {@code cost_model_pearson}.
+     * {@code cost_model_pearson}. Counts ({@code samples}) are whole numbers, every other figure a double.
      */
-    public Map<String, Double> figures() {
-        Map<String, Double> figures = new LinkedHashMap<>();
+    public Map<String, Number> figures() {
+        Map<String, Number> figures = new LinkedHashMap<>();
         figures.put("gold_reward", report.goldReward());
         figures.put("gold_reward_std", goldRewardStd);
         figures.put("gold_cost", report.goldCost());
@@ -58,11 +59,23 @@ public record Evaluation(
         figures.put("stopped_fraction", stoppedFraction);
         figures.put("distinct_1", report.distinct1());
         figures.put("distinct_2", report.distinct2());
-        figures.put("samples", (double) report.samples());
+        figures.put("samples", report.samples());
         rewardModelAccuracy.ifPresent(value -> figures.put("reward_model_accuracy", value));
         rewardModelPearson.ifPresent(value -> figures.put("reward_model_pearson", value));
         costModelAccuracy.ifPresent(value -> figures.put("cost_model_accuracy", value));
         costModelPearson.ifPresent(value -> figures.put("cost_model_pearson", value));
         return figures;
+    }
+
+    /** Puts the {@link #figures()} into a JSON object: counts as whole numbers, every other figure as a double. */
+    public void putFigures(ObjectNode node) {
+        figures().forEach((name, value) -> {
+            if (value instanceof Integer count) {
+                node.put(name, count);
+            }
+            else {
+                node.put(name, value.doubleValue());
+            }
+        });
     }
 }

@@ -231,7 +231,7 @@ public final class TaskExperiment {
         ObjectNode evaluationNode = root.putObject("sft_evaluation");
         evaluationNode.put("prompts", evaluation.samples().stream().map(PolicySample::prompt).distinct().count());
         evaluationNode.put("samples_per_prompt", config.evaluation().samplesPerPrompt());
-        evaluation.figures().forEach(evaluationNode::put);
+        evaluation.putFigures(evaluationNode);
         root.putArray("arms");
         return root;
     }

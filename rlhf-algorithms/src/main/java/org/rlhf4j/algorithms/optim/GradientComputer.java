@@ -41,7 +41,7 @@ public final class GradientComputer {
         this.lossName = requireNonNull(lossName, "lossName is null");
         this.params = List.copyOf(requireNonNull(params, "params is null"));
         if (sd.getFunction("grad") == null) {
-            sd.createGradFunction();
+            QuietStdout.run("Added differentiated op ", sd::createGradFunction);
         }
         this.gradFn = sd.getFunction("grad");
         gradFn.setEnableCache(cacheEnabled);

@@ -65,7 +65,8 @@ class EvaluatorTest {
         assertEquals(0.5, evaluation.report().winRateVsSft());
         double meanReward = samples.stream().mapToDouble(s -> GOLD.reward(s.prompt(), s.response())).average().orElseThrow();
         assertEquals(meanReward, evaluation.report().goldReward(), 1e-12);
-        assertEquals(meanReward, evaluation.figures().get("gold_reward"), 1e-12);
+        assertEquals(meanReward, evaluation.figures().get("gold_reward").doubleValue(), 1e-12);
+        assertEquals(12, evaluation.figures().get("samples"));
         double stopped = samples.stream().filter(s -> s.responseIds()[s.responseIds().length - 1] == SpecialTokens.EOS_ID).count() / 12.0;
         assertEquals(stopped, evaluation.stoppedFraction());
         assertEquals(samples.stream().filter(s -> s.goldCost() > 0).count() / 12.0, evaluation.unsafeFraction());

@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -29,6 +31,7 @@ public final class ConfigBinder {
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .addModule(new SimpleModule("rlhf4j-config").setDeserializerModifier(new UnknownKeysFirst()))
             .build();
 
     private ConfigBinder() {}
@@ -44,18 +47,20 @@ public final class ConfigBinder {
         }
         catch (JsonMappingException e) {
             ConfigPath path = at;
+            JsonNode found = node;
             for (JsonMappingException.Reference reference : e.getPath()) {
-                path = reference.getFieldName() != null ? path.field(reference.getFieldName())
-                        : path.index(reference.getIndex());
+                boolean field = reference.getFieldName() != null;
+                path = field ? path.field(reference.getFieldName()) : path.index(reference.getIndex());
+                found = field ? found.path(reference.getFieldName()) : found.path(reference.getIndex());
             }
-            throw tree.error(path, problem(e), e);
+            throw tree.error(path, problem(e, found), e);
         }
         catch (IOException e) {
             throw tree.error(at, e.getMessage(), e);
         }
     }
 
-    private static String problem(JsonMappingException e) {
+    private static String problem(JsonMappingException e, JsonNode found) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown key '" + unknown.getPropertyName() + "'; known keys: " + names(unknown.getKnownPropertyIds());
         }
@@ -66,9 +71,30 @@ public final class ConfigBinder {
             return e.getCause().getMessage();
         }
         if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-            return "expected " + describe(mismatch.getTargetType()) + " (" + firstLine(e.getOriginalMessage()) + ")";
+            return "expected " + describe(mismatch.getTargetType()) + ", found " + describe(found);
         }
         return firstLine(e.getOriginalMessage());
+    }
+
+    /** What a config value is, in the words of the YAML it came from. */
+    private static String describe(JsonNode value) {
+        if (value.isMissingNode() || value.isNull()) {
+            return "no value";
+        }
+        if (value.isObject()) {
+            return "a mapping";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        if (value.isBoolean()) {
+            return value.asText();
+        }
+        if (value.isNumber()) {
+            return "the number " + value.asText();
+        }
+        String text = value.asText();
+        return "the string '" + (text.length() > 40 ? text.substring(0, 37) + "..." : text) + "'";
     }
 
     private static String describe(Class<?> type) {
@@ -88,13 +114,16 @@ public final class ConfigBinder {
             }
             return "one of " + String.join(", ", values);
         }
-        if (Collection.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "a list";
         }
         if (type == String.class) {
             return "a string";
         }
-        return "a mapping (" + type.getSimpleName() + ")";
+        if (Map.class.isAssignableFrom(type)) {
+            return "a mapping (key: value)";
+        }
+        return "a mapping";
     }
 
     private static String names(Collection<Object> ids) {

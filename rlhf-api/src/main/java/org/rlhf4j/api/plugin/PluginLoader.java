@@ -43,7 +43,7 @@ public final class PluginLoader {
             URLClassLoader pluginLoader = new URLClassLoader("rlhf-plugins", jars.toArray(URL[]::new), parent);
             pluginLoaders.add(pluginLoader);
             loader = pluginLoader;
-            LOG.info("Plugin jars: {}", jars);
+            LOG.debug("Plugin jars: {}", jars);
         }
         return load(loader, pluginLoaders);
     }

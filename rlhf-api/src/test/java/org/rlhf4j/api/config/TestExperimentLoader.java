@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.inject.Module;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.api.feedback.FeedbackSource;
+import org.rlhf4j.api.feedback.FeedbackSourceFactory;
+import org.rlhf4j.api.plugin.PluginBinders;
+import org.rlhf4j.api.plugin.PluginContext;
 import org.rlhf4j.api.plugin.PluginLoader;
 import org.rlhf4j.api.plugin.TestPlugins;
 import org.rlhf4j.api.plugin.TestPlugins.JudgeConfig;
@@ -101,6 +106,63 @@ class TestExperimentLoader {
         assertEquals("arms[0].feedback", e.keyPath());
         assertEquals("line 6, column 5", e.origin());
         assertEquals("temperature must be >= 0, got -1.0", e.problem());
+    }
+
+    @Test
+    void misspelledRequiredKeyIsReportedAsUnknownAtItsOwnLine() throws IOException {
+        ExperimentLoader withKeywords = new ExperimentLoader(PluginLoader.fromModules(List.<Module>of(new TestPlugins.TestModule(),
+                binder -> PluginBinders.feedbackSources(binder).addBinding("test-keywords").to(KeywordsFactory.class))));
+        String config = """
+                name: demo
+                data: {comparisons: pairs.jsonl}
+                arms:
+                  - name: words
+                    feedback:
+                      type: test-keywords
+                      negative: [awful]
+                      postive: [great]
+                """;
+        ConfigException typo = assertThrows(ConfigException.class, () -> withKeywords.load(write(config), List.of()));
+        assertEquals("line 8, column 7", typo.origin());
+        assertEquals("arms[0].feedback.postive", typo.keyPath());
+        assertEquals("unknown key 'postive'; known keys: negative, positive", typo.problem());
+
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> withKeywords.load(write(config.replace("      postive: [great]\n", "")), List.of()));
+        assertEquals("line 5, column 5", missing.origin());
+        assertEquals("arms[0].feedback", missing.keyPath());
+        assertEquals("missing 'positive' (a list of words)", missing.problem());
+
+        ConfigException core = assertThrows(ConfigException.class,
+                () -> loader.load(write(VALID.replace("  - name: second", "  - nme: second")), List.of()));
+        assertEquals("line 11, column 5", core.origin());
+        assertEquals("arms[1].nme", core.keyPath());
+        assertTrue(core.problem().startsWith("unknown key 'nme'; known keys: algorithm, ") && core.problem().contains(" name"),
+                core.problem());
+    }
+
+    @Test
+    void wrongValueTypeSaysWhatWasExpectedAndFound() throws IOException {
+        ConfigException list = assertThrows(ConfigException.class,
+                () -> loader.load(write(VALID.replace("mode: lenient", "words: great")), List.of()));
+        assertEquals("arms[1].feedback.words", list.keyPath());
+        assertEquals("line 12, column 34", list.origin());
+        assertEquals("expected a list, found the string 'great'", list.problem());
+
+        ConfigException mapping = assertThrows(ConfigException.class,
+                () -> loader.load(write(VALID.replace("data:\n  comparisons: data/pairs.jsonl", "data: data/pairs.jsonl")), List.of()));
+        assertEquals("data", mapping.keyPath());
+        assertEquals("expected a mapping, found the string 'data/pairs.jsonl'", mapping.problem());
+
+        ConfigException number = assertThrows(ConfigException.class,
+                () -> loader.load(write("seed: [1, 2]\n" + VALID), List.of()));
+        assertEquals("seed", number.keyPath());
+        assertEquals("expected a whole number, found a list", number.problem());
+
+        ConfigException text = assertThrows(ConfigException.class,
+                () -> loader.load(write(VALID.replace("name: demo", "name: {first: demo}")), List.of()));
+        assertEquals("name", text.keyPath());
+        assertEquals("expected a string, found a mapping", text.problem());
     }
 
     @Test
@@ -217,5 +279,32 @@ class TestExperimentLoader {
         assertEquals("line 5, column 3", e.origin());
         assertEquals("sft.stpes", e.keyPath());
         assertTrue(e.problem().startsWith("unknown key 'stpes'; known keys: batch_size, checkpoint_every, corpus_size"), e.problem());
+    }
+
+    /** Settings of a test type with a required key, as a plugin author writes them. */
+    public record KeywordsConfig(List<String> positive, List<String> negative) {
+        public KeywordsConfig {
+            if (positive == null) {
+                throw new IllegalArgumentException("missing 'positive' (a list of words)");
+            }
+            negative = negative == null ? List.of() : negative;
+        }
+    }
+
+    public static final class KeywordsFactory implements FeedbackSourceFactory<KeywordsConfig> {
+        @Override
+        public String description() {
+            return "a test type with a required key";
+        }
+
+        @Override
+        public Class<KeywordsConfig> configClass() {
+            return KeywordsConfig.class;
+        }
+
+        @Override
+        public FeedbackSource create(String type, KeywordsConfig config, PluginContext context) {
+            return new FeedbackSource() {};
+        }
     }
 }

@@ -71,6 +71,7 @@ public final class LabelingRunner {
                 }
                 for (Map.Entry<ArmPlan, FeedbackSource> arm : sources.entrySet()) {
                     runArm(arm.getKey(), arm.getValue(), files, done);
+                    warnIfUninformative(arm.getKey(), files);
                     files.writeSummary(summaryJson(summarize(files)));
                 }
                 RunSummary summary = summarize(files);
@@ -112,6 +113,26 @@ public final class LabelingRunner {
                 }
                 files.writeMetrics(metricsJson(arm, step, preferences, learning, seconds));
             }
+        }
+    }
+
+    /**
+     * Warns when an arm's judgments include ties with confidence 0, which carry no information: a dataset
+     * that does not hold the comparisons, or a judge without usable verdicts, usually means a misconfigured arm.
+     */
+    private void warnIfUninformative(ArmPlan arm, RunFiles files) {
+        long judgments = 0;
+        long uninformative = 0;
+        for (ObjectNode line : files.metricsLines()) {
+            if (line.path("arm").asText().equals(arm.name())) {
+                judgments += line.path("judgments").asLong();
+                uninformative += line.path("uninformative").asLong();
+            }
+        }
+        if (uninformative > 0) {
+            log.printf("Warning: arm %s: %d of %d judgments carried no information (ties with confidence 0: comparisons "
+                    + "a dataset does not hold, or a judge without a usable verdict)%n", arm.name(), uninformative, judgments);
+            log.flush();
         }
     }
 
@@ -169,6 +190,7 @@ public final class LabelingRunner {
         line.put("a_wins", a);
         line.put("b_wins", b);
         line.put("ties", ties);
+        line.put("uninformative", preferences.stream().filter(p -> p.better() == Choice.TIE && p.confidence() == 0).count());
         line.put("fraction_a_wins", (double) a / preferences.size());
         line.put("fraction_ties", (double) ties / preferences.size());
         line.put("mean_confidence", preferences.stream().mapToDouble(Preference::confidence).average().orElse(0));

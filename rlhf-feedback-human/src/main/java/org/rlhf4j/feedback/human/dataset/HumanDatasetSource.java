@@ -24,16 +24,21 @@ import org.rlhf4j.feedback.human.dataset.HumanDatasetConfig.OnUnknown;
 
 /**
  * Answers comparisons from a labelled dataset. A comparison matches a label with the same prompt and
- * responses in either order (a swapped match swaps the label). Several labels of one comparison are
+ * responses, character for character, in either order (a swapped match swaps the label). A comparison
+ * that matches nothing fails the request (naming the prompt and where the responses differ) or, with
+ * {@code on_unknown: tie}, is a tie with confidence 0. Several labels of one comparison are
  * aggregated by majority (a split vote is a tie); confidence is the share of votes that gave the
  * aggregate label.
  */
 public final class HumanDatasetSource implements FeedbackSource {
+    private static final int EXCERPT = 60;
+
     private final String type;
     private final Path file;
     private final OnUnknown onUnknown;
     private final Instant fileTime;
     private final Map<Comparison, List<LabelledComparison>> labels = new HashMap<>();
+    private final Map<String, Integer> promptRows = new HashMap<>();
 
     public HumanDatasetSource(String type, Path file, List<LabelledComparison> dataset, OnUnknown onUnknown, Instant fileTime) {
         this.type = requireNonNull(type, "type is null");
@@ -42,6 +47,7 @@ public final class HumanDatasetSource implements FeedbackSource {
         this.fileTime = requireNonNull(fileTime, "fileTime is null");
         for (LabelledComparison label : dataset) {
             labels.computeIfAbsent(label.comparison(), key -> new ArrayList<>()).add(label);
+            promptRows.merge(label.comparison().prompt(), 1, Integer::sum);
         }
     }
 
@@ -73,9 +79,9 @@ public final class HumanDatasetSource implements FeedbackSource {
                 preferences.add(Preference.of(comparison, Choice.TIE, 0.0, new Provenance(type, "unlabelled", Instant.now())));
                 continue;
             }
-            throw new FeedbackException("comparison not in dataset " + file + " (in either order): prompt "
-                    + excerpt(comparison.prompt()) + ", response A " + excerpt(comparison.responseA())
-                    + ", response B " + excerpt(comparison.responseB()) + " (set on_unknown: tie to answer ties instead)");
+            throw new FeedbackException("comparison not in dataset " + file + " (in either order): " + describe(comparison)
+                    + "; a comparison must match a row's prompt and both responses exactly (set on_unknown: tie to "
+                    + "answer ties instead)");
         }
         return preferences;
     }
@@ -99,8 +105,38 @@ public final class HumanDatasetSource implements FeedbackSource {
                 new Provenance(type, String.join("+", annotators), timestamp));
     }
 
-    private static String excerpt(String text) {
-        String flat = text.replaceAll("\\s+", " ");
-        return "'" + (flat.length() > 60 ? flat.substring(0, 57) + "..." : flat) + "'";
+    /**
+     * The comparison as a reader can find it in the data: the prompt and whether the dataset has it, then
+     * both responses from a little before the first character where they differ (a multi-line dialogue
+     * whose responses share their opening turns would otherwise show the same text twice).
+     */
+    private String describe(Comparison comparison) {
+        int rows = promptRows.getOrDefault(comparison.prompt(), 0);
+        String a = comparison.responseA();
+        String b = comparison.responseB();
+        int differ = 0;
+        while (differ < a.length() && differ < b.length() && a.charAt(differ) == b.charAt(differ)) {
+            differ++;
+        }
+        int from = differ > EXCERPT / 2 ? differ - EXCERPT / 3 : 0;
+        StringBuilder text = new StringBuilder("prompt ").append(excerpt(comparison.prompt(), 0))
+                .append(rows == 0 ? " (no row has this prompt)" : " (" + rows + " row(s) have this prompt, none these responses)")
+                .append(", response A ").append(excerpt(a, from))
+                .append(", response B ").append(excerpt(b, from));
+        if (from > 0) {
+            text.append(" (both shown from character ").append(from).append(": they share their first ").append(differ)
+                    .append(")");
+        }
+        return text.toString();
+    }
+
+    private static String excerpt(String text, int from) {
+        String shown = escape(text.substring(Math.min(from, text.length())));
+        String head = from > 0 ? "..." : "";
+        return "'" + head + (shown.length() > EXCERPT ? shown.substring(0, EXCERPT - 3) + "..." : shown) + "'";
+    }
+
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
     }
 }

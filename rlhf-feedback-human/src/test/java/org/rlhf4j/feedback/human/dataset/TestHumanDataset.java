@@ -102,6 +102,20 @@ class TestHumanDataset {
     }
 
     @Test
+    void aMissingDialogueIsShownWhereItsResponsesDiffer() throws IOException {
+        String dialogue = "\\n\\nHuman: What should I cook tonight for four people?\\n\\nAssistant: ";
+        write("{\"prompt\": \"\", \"chosen\": \"" + dialogue + "A risotto.\", \"rejected\": \"" + dialogue + "Nothing.\"}");
+        String shared = dialogue.replace("\\n", "\n");
+        Comparison unknown = new Comparison("", shared + "A risotto!", shared + "Nothing.");
+        FeedbackException e = assertThrows(FeedbackException.class,
+                () -> source(HumanDatasetConfig.OnUnknown.ERROR).compare(List.of(unknown), CONTEXT));
+        assertTrue(e.getMessage().contains("prompt '' (1 row(s) have this prompt, none these responses), "
+                + "response A '...people?\\n\\nAssistant: A risotto!', response B '...people?\\n\\nAssistant: Nothing.' "
+                + "(both shown from character 45: they share their first 65)"), e.getMessage());
+        assertTrue(e.getMessage().contains("must match a row's prompt and both responses exactly"), e.getMessage());
+    }
+
+    @Test
     void badRecordsNameFileAndLine() throws IOException {
         Path file = write("{\"prompt\": \"p1\", \"chosen\": \"good\", \"rejected\": \"bad\"}",
                 "{\"prompt\": \"p2\", \"response_a\": \"x\", \"response_b\": \"y\", \"preference\": \"maybe\"}");
