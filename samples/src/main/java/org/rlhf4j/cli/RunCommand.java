@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.rlhf4j.algorithms.experiment.Evaluation;
 import org.rlhf4j.algorithms.experiment.ExperimentRunner;
+import org.rlhf4j.algorithms.experiment.LabellingExperiment;
+import org.rlhf4j.algorithms.experiment.LabellingSummary;
 import org.rlhf4j.algorithms.experiment.RunDirectoryException;
 import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.api.config.ExperimentLoader;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginRegistry;
-import org.rlhf4j.cli.run.LabelingRunner;
-import org.rlhf4j.cli.run.RunSummary;
 import org.rlhf4j.cli.run.RunSetupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  * ({@code task} without {@code data}: build the task's SFT policy, run the arms and evaluate them,
  * {@link ExperimentRunner}) or a
  * labelling experiment ({@code data} and {@code arms}: every arm's feedback source labels the comparisons,
- * {@link LabelingRunner}).
+ * {@link LabellingExperiment}).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run an experiment.")
 public final class RunCommand implements Callable<Integer> {
@@ -96,7 +96,16 @@ public final class RunCommand implements Callable<Integer> {
             context.out().flush();
             return ExitCodes.OK;
         }
-        RunSummary summary = new LabelingRunner(plan, outDirectory, resume, context.environment(), context.err()).run();
+        LabellingSummary summary;
+        try {
+            summary = new LabellingExperiment(plan, outDirectory, resume, context.environment(), context.err()).run();
+        }
+        catch (RunDirectoryException e) {
+            throw new RunSetupException(e.getMessage(), e);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("experiment " + plan.config().name() + ": " + e.getMessage(), e);
+        }
         context.out().printf("run %s: %d arm(s), %d judgment(s) -> %s%n", plan.config().name(), summary.arms().size(),
                 summary.totalJudgments(), outDirectory);
         context.out().flush();

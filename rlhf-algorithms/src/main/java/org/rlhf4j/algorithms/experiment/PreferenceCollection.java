@@ -166,6 +166,23 @@ public final class PreferenceCollection {
 
     private ObjectNode line(int batchIndex, int index, Preference preference) {
         Comparison comparison = preference.comparison();
+        ObjectNode line = line(arm, batchIndex, index, preference);
+        GoldScore a = gold.score(comparison.prompt(), comparison.responseA());
+        GoldScore b = gold.score(comparison.prompt(), comparison.responseB());
+        line.put("gold_reward_a", a.reward());
+        line.put("gold_reward_b", b.reward());
+        line.put("gold_cost_a", a.cost());
+        line.put("gold_cost_b", b.cost());
+        return line;
+    }
+
+    /**
+     * A {@code preferences.jsonl} line: {@code arm, step, index, prompt, response_a, response_b, better, confidence},
+     * the optional {@code safety} ({@code safer, response_a_safe, response_b_safe}) and the provenance
+     * ({@code source_type, judge_id, timestamp}).
+     */
+    static ObjectNode line(String arm, long batchIndex, int index, Preference preference) {
+        Comparison comparison = preference.comparison();
         ObjectNode line = JSON.createObjectNode();
         line.put("arm", arm);
         line.put("step", batchIndex);
@@ -184,12 +201,6 @@ public final class PreferenceCollection {
         line.put("source_type", preference.provenance().sourceType());
         line.put("judge_id", preference.provenance().judgeId());
         line.put("timestamp", preference.provenance().timestamp().toString());
-        GoldScore a = gold.score(comparison.prompt(), comparison.responseA());
-        GoldScore b = gold.score(comparison.prompt(), comparison.responseB());
-        line.put("gold_reward_a", a.reward());
-        line.put("gold_reward_b", b.reward());
-        line.put("gold_cost_a", a.cost());
-        line.put("gold_cost_b", b.cost());
         return line;
     }
 

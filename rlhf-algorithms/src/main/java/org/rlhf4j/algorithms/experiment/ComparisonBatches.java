@@ -1,4 +1,4 @@
-package org.rlhf4j.cli.run;
+package org.rlhf4j.algorithms.experiment;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +17,6 @@ final class ComparisonBatches implements AutoCloseable {
     private final int batchSize;
 
     ComparisonBatches(Path file, int batchSize) {
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new RunSetupException("comparisons file " + file + " (data.comparisons) is not a file");
-        }
         this.reader = JsonLinesReader.open(file);
         this.batchSize = batchSize;
     }

@@ -1,10 +1,11 @@
-package org.rlhf4j.cli.run;
+package org.rlhf4j.algorithms.experiment;
 
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.rlhf4j.algorithms.util.Seeds;
 import org.rlhf4j.api.config.ArmPlan;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.feedback.Choice;
@@ -25,13 +27,15 @@ import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.plugin.PluginContext;
 
 /**
- * Runs the feedback-collection experiment: every arm's feedback source judges the configured comparisons
- * in batches. A source that learns from the policy ({@link FeedbackSource#learnsFromPolicy()}) first
+ * A labelling experiment ({@code data} and {@code arms}): every arm's feedback source judges the configured
+ * comparisons in batches, through the run directory's one writer ({@link RunDirectory}). A batch is done when
+ * its metrics line is written, the last thing written for it; a resumed run keeps the preferences of done
+ * batches only and redoes the rest. A source that learns from the policy ({@link FeedbackSource#learnsFromPolicy()}) first
  * observes each batch's responses as policy samples, then judges the batch, as a discriminator judges
  * the policy that generated them. Every source is built before the first batch, so a bad setting fails
  * before any work.
  */
-public final class LabelingRunner {
+public final class LabellingExperiment {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ExperimentPlan plan;
@@ -40,7 +44,7 @@ public final class LabelingRunner {
     private final Function<String, String> environment;
     private final PrintWriter log;
 
-    public LabelingRunner(ExperimentPlan plan, Path outDirectory, boolean resume, Function<String, String> environment,
+    public LabellingExperiment(ExperimentPlan plan, Path outDirectory, boolean resume, Function<String, String> environment,
             PrintWriter log) {
         this.plan = requireNonNull(plan, "plan is null");
         this.outDirectory = requireNonNull(outDirectory, "outDirectory is null");
@@ -50,7 +54,7 @@ public final class LabelingRunner {
     }
 
     /** Runs every arm and returns the summary also written to {@code summary.json}. */
-    public RunSummary run() {
+    public LabellingSummary run() throws IOException {
         PluginContext pluginContext = PluginContext.of(plan.baseDirectory(), plan.config().seed(), environment,
                 plan.createTask());
         Map<ArmPlan, FeedbackSource> sources = new LinkedHashMap<>();
@@ -60,21 +64,28 @@ public final class LabelingRunner {
                     sources.put(arm, arm.createFeedbackSource(pluginContext));
                 }
                 catch (IllegalArgumentException e) {
-                    throw new RunSetupException("arm '" + arm.name() + "' (feedback type " + arm.feedbackType() + "): "
-                            + e.getMessage(), e);
+                    throw new RunDirectoryException("arm '" + arm.name() + "' (feedback type " + arm.feedbackType() + "): "
+                            + e.getMessage());
                 }
             }
-            try (RunFiles files = resume ? RunFiles.resume(outDirectory) : RunFiles.create(outDirectory)) {
-                Set<RunFiles.BatchKey> done = files.doneBatches();
+            if (!java.nio.file.Files.isRegularFile(plan.comparisonsFile())) {
+                throw new RunDirectoryException("comparisons file " + plan.comparisonsFile() + " (data.comparisons) is not a file");
+            }
+            try (RunDirectory files = RunDirectory.open(outDirectory, resume)) {
+                Set<BatchKey> done = new java.util.HashSet<>();
+                files.metricsLines().forEach(line -> done.add(key(line)));
+                files.dropPreferences(line -> !done.contains(key(line)));
+                List<ObjectNode> metrics = new ArrayList<>();
+                files.metricsLines().forEach(line -> metrics.add((ObjectNode) line));
                 if (resume) {
                     log.printf("Resuming %s: %d batch(es) already done%n", outDirectory, done.size());
                 }
                 for (Map.Entry<ArmPlan, FeedbackSource> arm : sources.entrySet()) {
-                    runArm(arm.getKey(), arm.getValue(), files, done);
-                    warnIfUninformative(arm.getKey(), files);
-                    files.writeSummary(summaryJson(summarize(files)));
+                    runArm(arm.getKey(), arm.getValue(), files, done, metrics);
+                    warnIfUninformative(arm.getKey(), metrics);
+                    files.writeSummary(summaryJson(summarize(metrics)));
                 }
-                RunSummary summary = summarize(files);
+                LabellingSummary summary = summarize(metrics);
                 files.writeSummary(summaryJson(summary));
                 return summary;
             }
@@ -84,7 +95,14 @@ public final class LabelingRunner {
         }
     }
 
-    private void runArm(ArmPlan arm, FeedbackSource source, RunFiles files, Set<RunFiles.BatchKey> done) {
+    /** A batch of an arm. */
+    private record BatchKey(String arm, long step) {}
+
+    private static BatchKey key(com.fasterxml.jackson.databind.JsonNode line) {
+        return new BatchKey(line.path("arm").asText(), line.path("step").asLong(-1));
+    }
+
+    private void runArm(ArmPlan arm, FeedbackSource source, RunDirectory files, Set<BatchKey> done, List<ObjectNode> metrics) {
         log.printf("Arm %s: feedback %s, algorithm %s%n", arm.name(), arm.feedbackType(), arm.algorithmType());
         log.flush();
         source.open(context(arm, 0));
@@ -92,7 +110,7 @@ public final class LabelingRunner {
             long step = 0;
             for (List<Comparison> batch = batches.next(); !batch.isEmpty(); batch = batches.next(), step++) {
                 FeedbackContext context = context(arm, step);
-                boolean skip = done.contains(new RunFiles.BatchKey(arm.name(), step));
+                boolean skip = done.contains(new BatchKey(arm.name(), step));
                 if (skip && !source.learnsFromPolicy()) {
                     continue;
                 }
@@ -109,9 +127,11 @@ public final class LabelingRunner {
                             + " judgments for " + batch.size() + " comparisons");
                 }
                 for (int i = 0; i < preferences.size(); i++) {
-                    files.writePreference(preferenceJson(arm, step, i, preferences.get(i)));
+                    files.appendPreference(PreferenceCollection.line(arm.name(), step, i, preferences.get(i)));
                 }
-                files.writeMetrics(metricsJson(arm, step, preferences, learning, seconds));
+                ObjectNode line = metricsJson(arm, step, preferences, learning, seconds);
+                files.append(JSON.convertValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+                metrics.add(line);
             }
         }
     }
@@ -120,10 +140,10 @@ public final class LabelingRunner {
      * Warns when an arm's judgments include ties with confidence 0, which carry no information: a dataset
      * that does not hold the comparisons, or a judge without usable verdicts, usually means a misconfigured arm.
      */
-    private void warnIfUninformative(ArmPlan arm, RunFiles files) {
+    private void warnIfUninformative(ArmPlan arm, List<ObjectNode> metrics) {
         long judgments = 0;
         long uninformative = 0;
-        for (ObjectNode line : files.metricsLines()) {
+        for (ObjectNode line : metrics) {
             if (line.path("arm").asText().equals(arm.name())) {
                 judgments += line.path("judgments").asLong();
                 uninformative += line.path("uninformative").asLong();
@@ -137,10 +157,7 @@ public final class LabelingRunner {
     }
 
     private FeedbackContext context(ArmPlan arm, long step) {
-        long h = plan.config().seed() * 0x9E3779B97F4A7C15L + arm.name().hashCode();
-        h = h * 0xBF58476D1CE4E5B9L + step;
-        h ^= h >>> 31;
-        return new FeedbackContext(arm.name(), step, h);
+        return new FeedbackContext(arm.name(), step, Seeds.derive(plan.config().seed(), "arm", arm.name(), "batch", Long.toString(step)));
     }
 
     private static List<Completion> policySamples(List<Comparison> batch) {
@@ -150,32 +167,6 @@ public final class LabelingRunner {
             samples.add(comparison.completionB());
         }
         return samples;
-    }
-
-    private static ObjectNode preferenceJson(ArmPlan arm, long step, int index, Preference preference) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("arm", arm.name());
-        line.put("step", step);
-        line.put("index", index);
-        line.put("prompt", preference.comparison().prompt());
-        line.put("response_a", preference.comparison().responseA());
-        line.put("response_b", preference.comparison().responseB());
-        line.put("better", label(preference.better()));
-        line.put("confidence", preference.confidence());
-        preference.safety().ifPresent(safety -> {
-            ObjectNode node = line.putObject("safety");
-            node.put("safer", label(safety.safer()));
-            safety.responseASafe().ifPresent(safe -> node.put("response_a_safe", safe));
-            safety.responseBSafe().ifPresent(safe -> node.put("response_b_safe", safe));
-        });
-        line.put("source_type", preference.provenance().sourceType());
-        line.put("judge_id", preference.provenance().judgeId());
-        line.put("timestamp", preference.provenance().timestamp().toString());
-        return line;
-    }
-
-    private static String label(Choice choice) {
-        return choice == Choice.TIE ? "tie" : choice.name();
     }
 
     private static ObjectNode metricsJson(ArmPlan arm, long step, List<Preference> preferences, Map<String, Double> learning,
@@ -199,8 +190,8 @@ public final class LabelingRunner {
         return line;
     }
 
-    private RunSummary summarize(RunFiles files) {
-        List<RunSummary.ArmSummary> arms = new ArrayList<>();
+    private LabellingSummary summarize(List<ObjectNode> metrics) {
+        List<LabellingSummary.ArmSummary> arms = new ArrayList<>();
         for (ArmPlan arm : plan.arms()) {
             long batches = 0;
             long judgments = 0;
@@ -208,7 +199,7 @@ public final class LabelingRunner {
             long b = 0;
             long ties = 0;
             double seconds = 0;
-            for (ObjectNode line : files.metricsLines()) {
+            for (ObjectNode line : metrics) {
                 if (line.path("arm").asText().equals(arm.name())) {
                     batches++;
                     judgments += line.path("judgments").asLong();
@@ -218,18 +209,18 @@ public final class LabelingRunner {
                     seconds += line.path("batch_seconds").asDouble();
                 }
             }
-            arms.add(new RunSummary.ArmSummary(arm.name(), arm.feedbackType(), arm.algorithmType(), batches, judgments,
+            arms.add(new LabellingSummary.ArmSummary(arm.name(), arm.feedbackType(), arm.algorithmType(), batches, judgments,
                     a, b, ties, seconds));
         }
-        return new RunSummary(plan.config().name(), arms);
+        return new LabellingSummary(plan.config().name(), arms);
     }
 
-    private ObjectNode summaryJson(RunSummary summary) {
+    private ObjectNode summaryJson(LabellingSummary summary) {
         ObjectNode root = JSON.createObjectNode();
         root.put("name", summary.name());
         root.put("config", plan.file().toAbsolutePath().toString());
         ArrayNode arms = root.putArray("arms");
-        for (RunSummary.ArmSummary arm : summary.arms()) {
+        for (LabellingSummary.ArmSummary arm : summary.arms()) {
             ObjectNode node = arms.addObject();
             node.put("name", arm.name());
             node.put("feedback", arm.feedback());

@@ -1,15 +1,15 @@
-package org.rlhf4j.cli.run;
+package org.rlhf4j.algorithms.experiment;
 
 import java.util.List;
 
 /**
- * What a run did, as written to {@code summary.json}.
+ * What a labelling experiment did, as written to {@code summary.json}.
  *
  * @param name the experiment name
  * @param arms per-arm totals, in config order
  */
-public record RunSummary(String name, List<ArmSummary> arms) {
-    public RunSummary {
+public record LabellingSummary(String name, List<ArmSummary> arms) {
+    public LabellingSummary {
         arms = List.copyOf(arms);
     }
 
