@@ -139,7 +139,8 @@ final class ArmRunner {
                 RewardModelConfig config = arm.config().rewardModel().get();
                 List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
                         PairObjective.reward(config), setting(name, "reward_model", seed));
-                rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative()));
+                rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative(),
+                        config.pooling() == RewardModelConfig.Pooling.MEAN));
                 summary.set("reward_model", rewardModelReport(rewardModel.get(), heldOut, warnings, name));
             }
             Optional<ScalarModels> costModel = Optional.empty();
@@ -153,7 +154,8 @@ final class ArmRunner {
                 }
                 List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), pairs, config, PairObjective.cost(config),
                         setting(name, "cost_model", seed));
-                costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative()));
+                costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative(),
+                        config.pooling() == RewardModelConfig.Pooling.MEAN));
                 summary.set("cost_model", costModelReport(costModel.get(), heldOut, warnings, name));
             }
 

@@ -6,52 +6,73 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The scalar head read at one token per row (reward, cost and discriminator models score a sequence at its
- * last token): {@code r[b] = hidden[b*T + last[b]] . head.w + head.b}, and its backward pass.
+ * The scalar head read over a range of tokens per row (reward, cost and discriminator models score a
+ * sequence): {@code r[b] = mean(hidden[b*T + first[b] .. b*T + last[b]]) . head.w + head.b}, and its backward
+ * pass. A range of one token ({@code first == last}) reads the head at that token, as TRL's reward models do
+ * at the last token; a longer range mean-pools the hidden states first. Both are the product of a pooling
+ * matrix {@code P [B, B*T]} with the hidden states, so forward and backward are two matrix products.
  */
 public final class ScalarHead {
     private ScalarHead() {}
 
-    /** The rows {@code b*T + last[b]} of {@code [B*T,D]} hidden states. */
-    static int[] rows(int[] last, int seqLen) {
-        int[] rows = new int[last.length];
-        for (int b = 0; b < last.length; b++) {
-            if (last[b] < 0 || last[b] >= seqLen) {
-                throw new IllegalArgumentException("last index " + last[b] + " outside [0, " + seqLen + ")");
-            }
-            rows[b] = b * seqLen + last[b];
-        }
-        return rows;
+    /** {@code r[b]} read at token {@code last[b]} of each row. */
+    public static double[] forward(INDArray hidden, int[] last, int seqLen, TransformerWeights weights) {
+        return forward(hidden, last, last, seqLen, weights);
     }
 
-    /** {@code r[b]} for hidden states {@code [B*T,D]} of a model with a scalar head. */
-    public static double[] forward(INDArray hidden, int[] last, int seqLen, TransformerWeights weights) {
+    /** {@code r[b]} of hidden states {@code [B*T,D]}, mean-pooled over tokens {@code first[b]..last[b]} of each row. */
+    public static double[] forward(INDArray hidden, int[] first, int[] last, int seqLen, TransformerWeights weights) {
         requireNonNull(hidden, "hidden is null");
-        INDArray picked = Nd4j.pullRows(hidden, 1, rows(last, seqLen));
-        INDArray r = picked.mmul(weights.get(ParamNames.HEAD_W)).addi(weights.get(ParamNames.HEAD_B).getDouble(0));
+        INDArray pooled = pooling(first, last, seqLen, hidden).mmul(hidden);
+        INDArray r = pooled.mmul(weights.get(ParamNames.HEAD_W)).addi(weights.get(ParamNames.HEAD_B).getDouble(0));
         return r.reshape(last.length).toDoubleVector();
     }
 
-    /**
-     * Backward pass for {@code dR[b] = dLoss/dr[b]}: writes the whole of {@code dHidden} {@code [B*T,D]} (zero
-     * except at the scored rows, where it is {@code dR[b] * head.w}) and ADDS {@code sum_b dR[b] hidden_row(b)} to
-     * {@code dHeadW} {@code [D,1]} and {@code sum_b dR[b]} to {@code dHeadB}.
-     */
+    /** {@link #backward(INDArray, int[], int[], int, double[], TransformerWeights, INDArray, INDArray, INDArray)} at one token per row. */
     public static void backward(INDArray hidden, int[] last, int seqLen, double[] dR, TransformerWeights weights,
             INDArray dHidden, INDArray dHeadW, INDArray dHeadB) {
-        int[] rows = rows(last, seqLen);
-        if (dR.length != rows.length) {
-            throw new IllegalArgumentException(dR.length + " gradients for " + rows.length + " rows");
+        backward(hidden, last, last, seqLen, dR, weights, dHidden, dHeadW, dHeadB);
+    }
+
+    /**
+     * Backward pass for {@code dR[b] = dLoss/dr[b]}: writes the whole of {@code dHidden} {@code [B*T,D]}
+     * ({@code P^T dR head.w^T}: zero outside the pooled tokens) and ADDS {@code pooled^T dR} to {@code dHeadW}
+     * {@code [D,1]} and {@code sum_b dR[b]} to {@code dHeadB}.
+     */
+    public static void backward(INDArray hidden, int[] first, int[] last, int seqLen, double[] dR, TransformerWeights weights,
+            INDArray dHidden, INDArray dHeadW, INDArray dHeadB) {
+        if (dR.length != last.length) {
+            throw new IllegalArgumentException(dR.length + " gradients for " + last.length + " rows");
         }
+        INDArray p = pooling(first, last, seqLen, hidden);
         INDArray w = weights.get(ParamNames.HEAD_W);
-        INDArray d = Nd4j.createFromArray(dR).castTo(hidden.dataType()).reshape(rows.length, 1);
-        INDArray picked = Nd4j.pullRows(hidden, 1, rows);
-        dHeadW.addi(picked.transpose().mmul(d).reshape(dHeadW.shape()));
+        INDArray d = Nd4j.createFromArray(dR).castTo(hidden.dataType()).reshape(dR.length, 1);
+        INDArray pooled = p.mmul(hidden);
+        dHeadW.addi(pooled.transpose().mmul(d).reshape(dHeadW.shape()));
         dHeadB.addi(d.sumNumber().doubleValue());
-        dHidden.assign(0);
-        INDArray wRow = w.reshape(1, w.length());
-        for (int b = 0; b < rows.length; b++) {
-            dHidden.getRow(rows[b]).assign(wRow.mul(dR[b]).reshape(w.length()));
+        INDArray dPooled = d.mmul(w.reshape(1, w.length())); // [B,D]
+        Nd4j.gemm(p, dPooled, dHidden, true, false, 1.0, 0.0);
+    }
+
+    /** The pooling matrix {@code [B, B*T]}: row b averages tokens {@code first[b]..last[b]} of row b. */
+    static INDArray pooling(int[] first, int[] last, int seqLen, INDArray like) {
+        if (first.length != last.length) {
+            throw new IllegalArgumentException(first.length + " range starts for " + last.length + " ends");
         }
+        int b = last.length;
+        if (like.size(0) != (long) b * seqLen) {
+            throw new IllegalArgumentException("hidden states of " + like.size(0) + " rows for " + b + " rows of " + seqLen);
+        }
+        float[] m = new float[b * b * seqLen];
+        for (int row = 0; row < b; row++) {
+            if (first[row] < 0 || last[row] >= seqLen || first[row] > last[row]) {
+                throw new IllegalArgumentException("token range " + first[row] + ".." + last[row] + " outside [0, " + seqLen + ")");
+            }
+            float weight = 1f / (last[row] - first[row] + 1);
+            for (int t = first[row]; t <= last[row]; t++) {
+                m[row * b * seqLen + row * seqLen + t] = weight;
+            }
+        }
+        return Nd4j.create(m, new long[] {b, (long) b * seqLen}, 'c').castTo(like.dataType());
     }
 }

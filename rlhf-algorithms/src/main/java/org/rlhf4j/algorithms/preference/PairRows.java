@@ -19,9 +19,10 @@ import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
  * @param ids {@code [2B][width]} input tokens
  * @param targets {@code [2B][width]} next tokens ({@link #forLm} only, else null)
  * @param mask {@code [2B][width]} response-token mask ({@link #forLm} only, else null)
- * @param last {@code [2B]} the last real column of each row
+ * @param last {@code [2B]} the last column a scalar head reads ({@link #forScalar}), the last real column ({@link #forLm})
+ * @param first {@code [2B]} the first column a scalar head reads ({@link #forScalar} only, else null)
  */
-public record PairRows(int[][] ids, int[][] targets, float[][] mask, int[] last) {
+public record PairRows(int[][] ids, int[][] targets, float[][] mask, int[] last, int[] first) {
     public PairRows {
         requireNonNull(ids, "ids is null");
         requireNonNull(last, "last is null");
@@ -50,14 +51,20 @@ public record PairRows(int[][] ids, int[][] targets, float[][] mask, int[] last)
                 last[row] = t.length - 2;
             }
         }
-        return new PairRows(ids, targets, mask, last);
+        return new PairRows(ids, targets, mask, last, null);
     }
 
-    /** Scalar-head rows of {@code pairs}, {@code width} columns (the context). */
+    /** Scalar-head rows of {@code pairs} read at their last response token, {@code width} columns (the context). */
     public static PairRows forScalar(List<Encoded[]> pairs, int width) {
+        return forScalar(pairs, width, false);
+    }
+
+    /** Scalar-head rows of {@code pairs}, read at the last response token or mean-pooled over the response. */
+    public static PairRows forScalar(List<Encoded[]> pairs, int width, boolean meanPooling) {
         int rows = 2 * pairs.size();
         int[][] ids = new int[rows][];
         int[] last = new int[rows];
+        int[] first = new int[rows];
         for (int i = 0; i < pairs.size(); i++) {
             for (int side = 0; side < 2; side++) {
                 Encoded e = pairs.get(i)[side];
@@ -66,9 +73,10 @@ public record PairRows(int[][] ids, int[][] targets, float[][] mask, int[] last)
                 }
                 ids[2 * i + side] = SequenceEncoder.padded(e.tokens(), width);
                 last[2 * i + side] = e.last();
+                first[2 * i + side] = e.first(meanPooling);
             }
         }
-        return new PairRows(ids, null, null, last);
+        return new PairRows(ids, null, null, last, first);
     }
 
     /** Sums per-token log-probs {@code [rows*width]} (zero off the mask) into one log-prob per row, for rows {@code [from, to)}. */

@@ -30,6 +30,15 @@ public final class SequenceEncoder {
             return tokens.length - 2;
         }
 
+        /**
+         * The first token a scalar head reads: {@link #last()} itself with {@code meanPooling} false; else the
+         * first response token (the range {@code first..last} is then the response's tokens, or the last prompt
+         * token for an empty response).
+         */
+        public int first(boolean meanPooling) {
+            return meanPooling ? Math.min(promptLength, last()) : last();
+        }
+
         /** Response tokens ({@code <eos>} included). */
         public int responseLength() {
             return tokens.length - promptLength;

@@ -29,6 +29,7 @@ public final class ScalarModelStep implements TrainingLoop.Step, AutoCloseable {
     private final String prefix;
     private final int batch;
     private final int width;
+    private final boolean meanPooling;
     private final ShardedBackprop backprop;
 
     /**
@@ -42,6 +43,12 @@ public final class ScalarModelStep implements TrainingLoop.Step, AutoCloseable {
      */
     public ScalarModelStep(TransformerWeights weights, List<ScalarPair> pairs, PairObjective objective, String phase, int batch,
             int workers, Map<String, INDArray> gradientBuffers) {
+        this(weights, pairs, objective, phase, batch, workers, gradientBuffers, false);
+    }
+
+    /** A step whose head mean-pools each response's hidden states when {@code meanPooling}. */
+    public ScalarModelStep(TransformerWeights weights, List<ScalarPair> pairs, PairObjective objective, String phase, int batch,
+            int workers, Map<String, INDArray> gradientBuffers, boolean meanPooling) {
         this.weights = requireNonNull(weights, "weights is null");
         if (!weights.heads().hasScalar()) {
             throw new IllegalArgumentException("a scalar model needs a scalar head");
@@ -51,6 +58,7 @@ public final class ScalarModelStep implements TrainingLoop.Step, AutoCloseable {
         this.prefix = phase + "/";
         this.batch = batch;
         this.width = weights.config().maxSeqLen();
+        this.meanPooling = meanPooling;
         this.backprop = new ShardedBackprop(weights, 2 * batch, width, workers, 2, gradientBuffers);
     }
 
@@ -68,11 +76,12 @@ public final class ScalarModelStep implements TrainingLoop.Step, AutoCloseable {
             chosen.add(pair);
             sequences.add(new Encoded[] {pair.first(), pair.second()});
         }
-        PairRows rows = PairRows.forScalar(sequences, width);
+        PairRows rows = PairRows.forScalar(sequences, width, meanPooling);
         double[] scores = new double[2 * batch];
         double loss = backprop.lossAndGradients(rows.ids(), shard -> {
             int[] last = java.util.Arrays.copyOfRange(rows.last(), shard.fromRow(), shard.toRow());
-            double[] r = ScalarHead.forward(shard.hidden(), last, width, weights);
+            int[] from = java.util.Arrays.copyOfRange(rows.first(), shard.fromRow(), shard.toRow());
+            double[] r = ScalarHead.forward(shard.hidden(), from, last, width, weights);
             System.arraycopy(r, 0, scores, shard.fromRow(), r.length);
             int n = r.length / 2;
             double[] first = new double[n];
@@ -87,7 +96,7 @@ public final class ScalarModelStep implements TrainingLoop.Step, AutoCloseable {
                 dR[2 * i] = part.dFirst()[i];
                 dR[2 * i + 1] = part.dSecond()[i];
             }
-            ScalarHead.backward(shard.hidden(), last, width, dR, weights, shard.dHidden(), shard.dHeadW(), shard.dHeadB());
+            ScalarHead.backward(shard.hidden(), from, last, width, dR, weights, shard.dHidden(), shard.dHeadW(), shard.dHeadB());
             return part.loss();
         });
         double[] first = new double[batch];

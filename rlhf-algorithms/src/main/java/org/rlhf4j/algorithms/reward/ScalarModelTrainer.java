@@ -84,7 +84,7 @@ public final class ScalarModelTrainer {
             AdamW optimizer = new AdamW(model, new AdamW.Config(new LrSchedule(config.lr(), Math.min(config.warmup(), steps), steps, 0.1),
                     0.9, 0.95, 1e-8, config.weightDecay(), config.maxGradNorm()));
             try (ScalarModelStep step = new ScalarModelStep(model, pairs, objective, phase, batch, setting.workers(),
-                    optimizer.gradientBuffers())) {
+                    optimizer.gradientBuffers(), config.pooling() == RewardModelConfig.Pooling.MEAN)) {
                 TrainingLoop loop = new TrainingLoop(model, optimizer, step.gradients(), order,
                         new TrainingLoop.Options(setting.arm(), phase, steps, config.logEvery(), Math.max(steps / 4, 1), 20),
                         setting.metrics(), setting.stores().open(phase), setting.configJson()).onStep(setting.progress());

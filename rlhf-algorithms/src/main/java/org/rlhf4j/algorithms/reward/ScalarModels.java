@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.rlhf4j.algorithms.experiment.ResponseScorer;
 import org.rlhf4j.algorithms.model.Nd4jForward;
+import org.rlhf4j.algorithms.model.ScalarHead;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
 import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
@@ -23,14 +24,17 @@ public final class ScalarModels implements RewardFunction, ResponseScorer {
     private final List<TransformerWeights> members;
     private final SequenceEncoder encoder;
     private final double conservative;
+    private final boolean meanPooling;
 
     /**
      * @param name what the models are ({@code reward-model}, {@code cost-model})
      * @param members the trained models (at least one), each with a scalar head
      * @param encoder encodes completions
      * @param conservative the ensemble's penalty on disagreement (0: the mean)
+     * @param meanPooling read the mean of the response tokens' hidden states (else the last response token's)
      */
-    public ScalarModels(String name, List<TransformerWeights> members, SequenceEncoder encoder, double conservative) {
+    public ScalarModels(String name, List<TransformerWeights> members, SequenceEncoder encoder, double conservative,
+            boolean meanPooling) {
         this.name = requireNonNull(name, "name is null");
         this.members = List.copyOf(members);
         this.encoder = requireNonNull(encoder, "encoder is null");
@@ -43,6 +47,7 @@ public final class ScalarModels implements RewardFunction, ResponseScorer {
             }
         }
         this.conservative = conservative;
+        this.meanPooling = meanPooling;
     }
 
     /** The members. */
@@ -102,16 +107,16 @@ public final class ScalarModels implements RewardFunction, ResponseScorer {
         for (int start = 0; start < completions.size(); start += BATCH) {
             int end = Math.min(completions.size(), start + BATCH);
             int[][] ids = new int[end - start][];
+            int[] first = new int[end - start];
             int[] last = new int[end - start];
             for (int i = start; i < end; i++) {
                 Encoded encoded = encoder.encode(completions.get(i).prompt(), completions.get(i).response());
                 ids[i - start] = Arrays.copyOf(encoded.tokens(), width);
+                first[i - start] = encoded.first(meanPooling);
                 last[i - start] = encoded.last();
             }
-            float[] scores = forward.lastTokenScalar(ids, last);
-            for (int i = 0; i < scores.length; i++) {
-                out[start + i] = scores[i];
-            }
+            double[] scores = ScalarHead.forward(forward.hidden(ids), first, last, width, model);
+            System.arraycopy(scores, 0, out, start, scores.length);
         }
         return out;
     }

@@ -57,7 +57,7 @@ class TestScalarModelStep {
 
     /** Margin 0.3, centring 0.05, L2 0.01. */
     static final RewardModelConfig MODEL_CONFIG = new RewardModelConfig(null, null, null, null, null, null, 0.3, 0.05, 0.01, null, null,
-            null, null);
+            null, null, null);
 
     private static final int[] BATCH = {2, 0, 1};
 

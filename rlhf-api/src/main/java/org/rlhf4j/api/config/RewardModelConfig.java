@@ -26,6 +26,8 @@ import static org.rlhf4j.api.config.PolicyConfig.positive;
  * @param conservative the reward of an ensemble is {@code mean - conservative * std} (default 0: the mean)
  * @param init {@code sft} (the SFT policy's backbone, default) or {@code scratch} (fresh random weights)
  * @param logEvery steps per metrics line (default {@value #DEFAULT_LOG_EVERY})
+ * @param pooling where the scalar head reads a sequence: {@code last} (the last response token, default) or
+ *     {@code mean} (the mean of the response tokens' hidden states)
  */
 public record RewardModelConfig(
         Integer epochs,
@@ -40,12 +42,21 @@ public record RewardModelConfig(
         Integer ensemble,
         Double conservative,
         Init init,
-        Integer logEvery) {
+        Integer logEvery,
+        Pooling pooling) {
     public static final int DEFAULT_EPOCHS = 2;
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final double DEFAULT_LR = 1e-3;
     public static final int DEFAULT_WARMUP = 10;
     public static final int DEFAULT_LOG_EVERY = 5;
+
+    /** Which tokens' hidden states the scalar head reads. */
+    public enum Pooling {
+        /** The last response token's (TRL's and OpenRLHF's choice: one token that has seen the whole sequence). */
+        LAST,
+        /** The mean over the response tokens'. */
+        MEAN
+    }
 
     /** Where a model's weights start. */
     public enum Init {
@@ -72,10 +83,11 @@ public record RewardModelConfig(
         conservative = finite("conservative", conservative, 0.0, 0, 100);
         init = init == null ? Init.SFT : init;
         logEvery = positive("log_every", logEvery, DEFAULT_LOG_EVERY);
+        pooling = pooling == null ? Pooling.LAST : pooling;
     }
 
     /** The defaults. */
     public static RewardModelConfig defaults() {
-        return new RewardModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RewardModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }
