@@ -21,8 +21,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * fast when called repeatedly with one shape, and an instance must not be shared between threads), with the
  * rows cut into {@code workers} shards that run concurrently on daemon threads (idle ones retire after a
  * minute). Results are the same for any worker count up to float rounding.
+ *
+ * <p><b>Lifetime.</b> An instance owns those buffers and threads: create one per run (or per model) and reuse
+ * it, and {@link #close} it when done (idle threads also retire on their own, but buffers and threads are not
+ * meant to be created per call).
  */
-public final class Nd4jForward {
+public final class Nd4jForward implements AutoCloseable {
     private static final double NEG_INF = -1e9;
 
     private final TransformerWeights w;
@@ -279,6 +283,15 @@ public final class Nd4jForward {
         double c = 2.0 * Math.sqrt(2.0 / Math.PI);
         INDArray z = x.mul(x).muli(c * 0.044715).addi(c).muli(x);
         return Transforms.sigmoid(z, false).muli(x);
+    }
+
+    /** Stops the scoring threads and drops the scoring buffers (idempotent; the instance stays usable, rebuilding them). */
+    @Override
+    public void close() {
+        if (scorer != null) {
+            scorer.close();
+            scorer = null;
+        }
     }
 
     private static float[] toFloat(double[] d) {

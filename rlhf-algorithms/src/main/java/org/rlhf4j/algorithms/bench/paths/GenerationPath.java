@@ -61,6 +61,9 @@ public final class GenerationPath implements HotPath {
 
     @Override
     public void close() {
+        if (generator != null) {
+            generator.close(); // its worker threads and decoder buffers
+        }
         generator = null;
         System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }

@@ -53,6 +53,9 @@ public final class LogProbPath implements HotPath {
 
     @Override
     public void close() {
+        if (forward != null) {
+            forward.close(); // its scoring threads and buffers
+        }
         forward = null;
         System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }
