@@ -119,6 +119,78 @@ final class BlockOps {
         Nd4j.gemm(onesRowN, a, out.reshape(1, out.length()), false, false, 1.0, 0.0);
     }
 
+    /** Floats per chunk of the Java element-wise loops over native arrays (fits the L2 cache with room to spare). */
+    private static final int CHUNK = 4096;
+
+    /**
+     * As {@link #gelu}: for plain FLOAT arrays as one Java pass in chunks ({@link #tanh}, which the JIT vectorises:
+     * about 5x less than ND4J's six operations with its scalar sigmoid), else with ND4J operations.
+     */
+    static void geluFast(INDArray u, INDArray s, INDArray hg) {
+        if (!allPlainFloat(u, s, hg)) {
+            gelu(u, s, hg);
+            return;
+        }
+        FloatBuffer fu = floats(u);
+        FloatBuffer fs = floats(s);
+        FloatBuffer fh = floats(hg);
+        float[] cu = new float[CHUNK];
+        float[] cs = new float[CHUNK];
+        float c = (float) Math.sqrt(2.0 / Math.PI);
+        float ck = (float) (Math.sqrt(2.0 / Math.PI) * GELU_K);
+        int n = (int) u.length();
+        for (int off = 0; off < n; off += CHUNK) {
+            int len = Math.min(CHUNK, n - off);
+            fu.get(off, cu, 0, len);
+            for (int i = 0; i < len; i++) {
+                float x = cu[i];
+                float sig = 0.5f * (1f + tanh(x * (c + ck * x * x))); // sigmoid(2y) = (1 + tanh(y)) / 2
+                cs[i] = sig;
+                cu[i] = x * sig;
+            }
+            fs.put(off, cs, 0, len);
+            fh.put(off, cu, 0, len);
+        }
+    }
+
+    /** As {@link #geluBackward}: one Java pass for plain FLOAT arrays (scratch arrays untouched then). */
+    static void geluBackwardFast(INDArray u, INDArray s, INDArray dOut, INDArray scratch, INDArray scratch2) {
+        if (!allPlainFloat(u, s, dOut)) {
+            geluBackward(u, s, dOut, scratch, scratch2);
+            return;
+        }
+        FloatBuffer fu = floats(u);
+        FloatBuffer fs = floats(s);
+        FloatBuffer fd = floats(dOut);
+        float[] cu = new float[CHUNK];
+        float[] cs = new float[CHUNK];
+        float[] cd = new float[CHUNK];
+        float c = (float) GELU_C;
+        float c3k = (float) (3 * GELU_C * GELU_K);
+        int n = (int) u.length();
+        for (int off = 0; off < n; off += CHUNK) {
+            int len = Math.min(CHUNK, n - off);
+            fu.get(off, cu, 0, len);
+            fs.get(off, cs, 0, len);
+            fd.get(off, cd, 0, len);
+            for (int i = 0; i < len; i++) {
+                float x = cu[i];
+                float sig = cs[i];
+                cd[i] *= sig + x * sig * (1f - sig) * (c + c3k * x * x);
+            }
+            fd.put(off, cd, 0, len);
+        }
+    }
+
+    private static boolean allPlainFloat(INDArray... arrays) {
+        for (INDArray a : arrays) {
+            if (a.dataType() != DataType.FLOAT || !isPlain(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** hg = u * s with s = sigmoid(u * (C + C K u^2)), the tanh-approximation GELU; keeps s. */
     static void gelu(INDArray u, INDArray s, INDArray hg) {
         u.mul(u, s).muli(GELU_C * GELU_K).addi(GELU_C).muli(u);

@@ -40,6 +40,24 @@ class BlockOpsTest {
     }
 
     @Test
+    void javaGeluPassesEqualTheNd4jOperations() {
+        INDArray u = Nd4j.rand(DataType.FLOAT, 7, 1000).subi(0.5).muli(10); // more than one chunk
+        INDArray s = u.ulike();
+        INDArray hg = u.ulike();
+        BlockOps.gelu(u, s, hg);
+        INDArray s2 = u.ulike();
+        INDArray hg2 = u.ulike();
+        BlockOps.geluFast(u, s2, hg2);
+        assertEquals(0.0, s.sub(s2).amaxNumber().doubleValue(), 1e-6);
+        assertEquals(0.0, hg.sub(hg2).amaxNumber().doubleValue(), 5e-6);
+        INDArray d = Nd4j.rand(DataType.FLOAT, 7, 1000);
+        INDArray d2 = d.dup();
+        BlockOps.geluBackward(u, s, d, u.ulike(), u.ulike());
+        BlockOps.geluBackwardFast(u, s, d2, null, null);
+        assertEquals(0.0, d.sub(d2).amaxNumber().doubleValue(), 1e-5);
+    }
+
+    @Test
     void batchedGemmEqualsNd4jMatmulOnViews() {
         INDArray block = Nd4j.rand(DataType.FLOAT, 3, 6, 5, 4);
         INDArray a = block.get(NDArrayIndex.point(1)); // a view at an offset
