@@ -4,7 +4,8 @@
   /usr/bin/python3 bench/compare.py dl4j.json torch-1t.json torch-2t.json
 
 The first file is the baseline: every other column also shows its ratio to the baseline
-(> 1 means that run is faster). Only the standard keys are shown, in a fixed order.
+(> 1 means that run is faster). Only the standard keys are shown, in a fixed order; figures of further
+shapes (the "shapes" object: "large") follow under their own heading.
 """
 import json
 import sys
@@ -22,6 +23,18 @@ def main(paths):
             runs.append(json.load(f))
     for path, run in zip(paths, runs):
         print(f"{path}: {run.get('backend')}, threads {run.get('omp_num_threads')}, model {run.get('model')}")
+    table(paths, runs)
+    shapes = []
+    for run in runs:
+        shapes += [name for name in run.get("shapes", {}) if name not in shapes]
+    for name in shapes:
+        parts = [run.get("shapes", {}).get(name, {}) for run in runs]
+        model = next((p.get("model") for p in parts if p.get("model")), None)
+        print(f"\nshape {name}: model {model}")
+        table(paths, parts)
+
+
+def table(paths, runs):
     print()
     print(f"{'median':28s}" + "".join(f"{p[-24:]:>26s}" for p in paths))
     for key in KEYS:

@@ -8,8 +8,13 @@ as `rlhf bench --json`, printing one JSON object with the same keys:
   train_tokens_per_s        forward + masked cross-entropy + backward + clip(1.0) + AdamW step
   logprob_tokens_per_s      no-grad forward + log_softmax + gather of the next-token log-probs
   generate_tokens_per_s     sampling WITHOUT a key/value cache (the prefix is recomputed per token)
-  generate_kv_tokens_per_s  sampling with a simple key/value cache (for information)
+  generate_kv_tokens_per_s  sampling with torch's own key/value cache: the few lines a user writes (keys and
+                            values cached per layer, torch.cat of one new column per step)
   matmul_1024_gflops        1024 x 1024 float32 matmul
+
+Two model shapes (--shapes, both by default): "default" (V=1024, D=128, H=4, L=2, T=48, batch 32) at the
+top level of the JSON, and "large" (D=256, L=4, batch 64, the rest the same) under "shapes": {"large": {...}}
+with the same keys (no generate_tokens_per_s there: recomputing the prefix is for information only).
 
 Each figure is the median (with min and max) of --repeats timed runs after --warmup untimed runs.
 Token counts: training counts batch * seq_len tokens per optimizer step (--train-steps steps per
@@ -52,16 +57,17 @@ import torch  # noqa: E402  (after the thread environment on purpose)
 import torch.nn.functional as F  # noqa: E402
 
 
+# The model shapes of `rlhf bench` (org.rlhf4j.algorithms.bench.BenchShape.DEFAULT and .LARGE); prompt
+# prompt_len tokens, then seq_len - prompt_len sampled ones.
+SHAPES = {
+    "default": dict(vocab=1024, d_model=128, n_heads=4, n_layers=2, seq_len=48, batch=32, prompt_len=8),
+    "large": dict(vocab=1024, d_model=256, n_heads=4, n_layers=4, seq_len=48, batch=64, prompt_len=8),
+}
+
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--vocab", type=int, default=1024)
-    p.add_argument("--d-model", type=int, default=128)
-    p.add_argument("--n-heads", type=int, default=4)
-    p.add_argument("--n-layers", type=int, default=2)
-    p.add_argument("--seq-len", type=int, default=48)
-    p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--prompt-len", type=int, default=8)
-    p.add_argument("--new-tokens", type=int, default=40)
+    p.add_argument("--shapes", default="default,large", help="comma-separated shapes: " + ", ".join(SHAPES))
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
     p.add_argument("--repeats", type=int, default=5)
@@ -191,16 +197,16 @@ def blas_libraries():
     return sorted(libs)
 
 
-def main():
-    a = parse_args()
-    torch.set_num_threads(a.threads)
+def run_shape(a, shape, only, first):
+    """Times every selected hot path at one shape; returns the report's figures for it."""
+    V, D, H, L, T, B = shape["vocab"], shape["d_model"], shape["n_heads"], shape["n_layers"], shape["seq_len"], shape["batch"]
+    prompt_len = shape["prompt_len"]
+    new_tokens = T - prompt_len
+    assert D % H == 0 and 0 < prompt_len < T
     torch.manual_seed(a.seed)
-    V, D, H, L, T, B = a.vocab, a.d_model, a.n_heads, a.n_layers, a.seq_len, a.batch
-    assert D % H == 0 and a.prompt_len + a.new_tokens <= T
     gen = torch.Generator().manual_seed(a.seed)
     P = init_params(V, D, H, L, T, gen)
     model = Model(P, D, H, L)
-    only = set(s for s in a.only.split(",") if s)
     check_kv_cache(model, V, L, gen)
 
     def want(name):
@@ -211,15 +217,8 @@ def main():
     lengths = torch.randint(T // 2, T + 1, (B,), generator=gen)
     mask = (torch.arange(T).unsqueeze(0) < lengths.unsqueeze(1)).float()
 
-    out = {
-        "backend": f"pytorch-{torch.__version__} cpu",
-        "omp_num_threads": torch.get_num_threads(),
-        "model": {"vocab": V, "d_model": D, "n_heads": H, "n_layers": L, "seq_len": T, "batch": B,
-                  "params": sum(p.numel() for p in P.values())},
-        "repeats": a.repeats,
-        "blas": ", ".join(blas_libraries()) or "none found (reference BLAS or MKL-DNN only)",
-        "env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_NUM_THREADS")},
-    }
+    out = {"model": {"vocab": V, "d_model": D, "n_heads": H, "n_layers": L, "seq_len": T, "batch": B,
+                     "params": sum(p.numel() for p in P.values())}}
 
     if want("train_tokens_per_s"):
         # the same step as rlhf4j's AdamW (AdamW.Config.defaults): betas (0.9, 0.95), eps 1e-8, weight
@@ -255,37 +254,38 @@ def main():
 
         out["logprob_tokens_per_s"] = summary(timed(logprob, a.warmup, a.repeats), "tokens/s")
 
-    prompt = ids[:, :a.prompt_len]
+    prompt = ids[:, :prompt_len]
     sampler = torch.Generator().manual_seed(a.seed + 1)
 
-    if want("generate_tokens_per_s"):
+    if first and want("generate_tokens_per_s"):
         def generate():
             with torch.no_grad():
                 seq = prompt
-                for _ in range(a.new_tokens):
+                for _ in range(new_tokens):
                     probs = torch.softmax(model.forward(seq)[:, -1], dim=-1)
                     nxt = torch.multinomial(probs, 1, generator=sampler)
                     seq = torch.cat([seq, nxt], dim=1)
-            return B * a.new_tokens
+            return B * new_tokens
 
         out["generate_tokens_per_s"] = summary(timed(generate, a.warmup, a.repeats), "tokens/s")
 
     if want("generate_kv_tokens_per_s"):
         def generate_kv():
+            # prefill the prompt, then one column per step; the cache is a (k, v) pair per layer grown by torch.cat
             with torch.no_grad():
                 cache = [None] * L
                 logits = model.forward_cached(prompt, cache, 0)[:, -1]
-                pos = a.prompt_len
-                for _ in range(a.new_tokens):
+                pos = prompt_len
+                for _ in range(new_tokens):
                     nxt = torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=sampler)
-                    if pos < a.prompt_len + a.new_tokens - 1:
+                    if pos < T - 1:
                         logits = model.forward_cached(nxt, cache, pos)[:, -1]
                     pos += 1
-            return B * a.new_tokens
+            return B * new_tokens
 
         out["generate_kv_tokens_per_s"] = summary(timed(generate_kv, a.warmup, a.repeats), "tokens/s")
 
-    if want("matmul_1024_gflops"):
+    if first and want("matmul_1024_gflops"):
         n = 1024
         x = torch.rand(n, n, generator=gen)
         y = torch.rand(n, n, generator=gen)
@@ -296,7 +296,28 @@ def main():
             return a.matmul_iters * 2.0 * n ** 3 / 1e9
 
         out["matmul_1024_gflops"] = summary(timed(matmul, a.warmup, a.repeats), "GFLOP/s")
+    return out
 
+
+def main():
+    a = parse_args()
+    torch.set_num_threads(a.threads)
+    names = [s for s in a.shapes.split(",") if s]
+    unknown = [s for s in names if s not in SHAPES]
+    if unknown or not names:
+        sys.exit(f"unknown shape(s) {unknown}; known: {', '.join(SHAPES)}")
+    only = set(s for s in a.only.split(",") if s)
+    out = {
+        "backend": f"pytorch-{torch.__version__} cpu",
+        "omp_num_threads": torch.get_num_threads(),
+        "repeats": a.repeats,
+        "blas": ", ".join(blas_libraries()) or "none found (reference BLAS or MKL-DNN only)",
+        "env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_NUM_THREADS")},
+    }
+    # the first shape's figures at the top level (as before), further shapes under "shapes"
+    out.update(run_shape(a, SHAPES[names[0]], only, True))
+    if len(names) > 1:
+        out["shapes"] = {name: run_shape(a, SHAPES[name], only, False) for name in names[1:]}
     print(json.dumps(out, indent=2))
 
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY]}: runs the hot-path benchmark of rlhf-algorithms
+ * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY] [--shapes default,large]}: runs the hot-path benchmark of rlhf-algorithms
  * ({@link BenchCommand}: training step, log-prob scoring, generation with and without the key/value cache,
  * 1024 matmul) and prints its table or JSON. Exit code 0, or 2 for a bad option.
  */

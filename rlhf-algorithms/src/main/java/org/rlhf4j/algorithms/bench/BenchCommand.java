@@ -26,13 +26,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.model.EngineThreads;
 
 /**
- * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY]}: measures every discovered hot path and the
- * matmul reference at {@link BenchShape#DEFAULT}, and prints a table or one JSON object:
+ * {@code rlhf bench [--json] [--repeats N] [--only KEY,KEY] [--shapes NAME,NAME]}: measures every discovered hot
+ * path at each named {@link BenchShape} (default: {@code default,large}), and the matmul reference, and prints
+ * a table or one JSON object. The first shape's figures are at the top level, further shapes' under
+ * {@code "shapes"} (without the no-cache generation, which is for information only and slow at large sizes):
  *
  * <pre>
  * {"backend": ..., "omp_num_threads": ..., "blas": ..., "model": {vocab, d_model, n_heads, n_layers,
  *  seq_len, batch, params}, "matmul_1024_gflops": {"median", "min", "max", "unit"},
- *  "&lt;hot path name&gt;": {"median", "min", "max", "unit"}, ...}
+ *  "&lt;hot path name&gt;": {"median", "min", "max", "unit"}, ...,
+ *  "shapes": {"large": {"model": {...}, "&lt;hot path name&gt;": {...}, ...}}}
  * </pre>
  *
  * A hot path that throws is reported as {@code {"error": message}} and the others still run. Thread
@@ -51,8 +54,12 @@ public final class BenchCommand {
         }
     }
 
+    /** The JSON key of the further shapes' reports. */
+    public static final String SHAPES = "shapes";
+
     /**
-     * Parses {@code args} ({@code --json}, {@code --repeats N}, {@code --only KEY,KEY}, {@code --help}), measures,
+     * Parses {@code args} ({@code --json}, {@code --repeats N}, {@code --only KEY,KEY}, {@code --shapes NAME,NAME},
+     * {@code --help}), measures,
      * and prints the report to {@code out} (notes such as skipped providers to {@code notes}).
      *
      * @return 0 on success, 2 for a bad option (explained on {@code notes})
@@ -74,33 +81,50 @@ public final class BenchCommand {
         boolean json = false;
         int repeats = BenchRunner.DEFAULT_REPEATS;
         Set<String> only = Set.of();
+        List<String> shapes = new ArrayList<>(BenchShape.NAMED.keySet());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json" -> json = true;
                 case "--repeats" -> repeats = Integer.parseInt(requireValue(args, ++i));
                 case "--only" -> only = Set.of(requireValue(args, ++i).split(","));
+                case "--shapes" -> shapes = List.of(requireValue(args, ++i).split(","));
                 case "-h", "--help" -> {
-                    out.println("usage: rlhf bench [--json] [--repeats N] [--only KEY,KEY...]");
+                    out.println("usage: rlhf bench [--json] [--repeats N] [--only KEY,KEY...] [--shapes "
+                            + String.join(",", BenchShape.NAMED.keySet()) + "]");
                     return 0;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
             }
         }
+        shapes.forEach(BenchShape::named); // unknown names fail before anything runs
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
         EngineThreads.applyDefaults();
-        List<HotPath> paths = new ArrayList<>(defaultHotPaths(BenchShape.DEFAULT, notes));
+        BenchRunner runner = new BenchRunner(repeats);
         Set<String> selected = only;
-        if (!selected.isEmpty()) {
+        Map<String, Object> report = null;
+        Map<String, Object> further = new LinkedHashMap<>();
+        for (String name : shapes) {
+            BenchShape shape = BenchShape.named(name);
+            boolean first = report == null;
+            List<HotPath> paths = new ArrayList<>(defaultHotPaths(shape, notes));
             paths.removeIf(p -> {
-                boolean drop = !selected.contains(p.name());
+                boolean drop = (!selected.isEmpty() && !selected.contains(p.name())) || (!first && p.name().equals(BenchKeys.GENERATE));
                 if (drop) {
                     p.close();
                 }
                 return drop;
             });
+            if (first) {
+                MatmulReference matmul = selected.isEmpty() || selected.contains(BenchKeys.MATMUL) ? new MatmulReference() : null;
+                report = measure(shape, runner, paths, matmul);
+            } else {
+                further.put(name, measurePaths(shape, runner, paths));
+            }
         }
-        MatmulReference matmul = selected.isEmpty() || selected.contains(BenchKeys.MATMUL) ? new MatmulReference() : null;
-        print(measure(BenchShape.DEFAULT, new BenchRunner(repeats), paths, matmul), json, out);
+        if (!further.isEmpty()) {
+            report.put(SHAPES, further);
+        }
+        print(report, json, out);
         return 0;
     }
 
@@ -166,6 +190,20 @@ public final class BenchCommand {
                 report.put(matmul.name(), matmul.measure(runner).toJsonMap());
             }
         }
+        measurePaths(shape, runner, paths).forEach(report::putIfAbsent);
+        return report;
+    }
+
+    /**
+     * The {@code model} object of {@code shape} and each path's figures (or {@code {"error": message}}), closing
+     * each path afterwards.
+     */
+    public static Map<String, Object> measurePaths(BenchShape shape, BenchRunner runner, List<HotPath> paths) {
+        requireNonNull(shape, "shape is null");
+        requireNonNull(runner, "runner is null");
+        requireNonNull(paths, "paths is null");
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put(BenchKeys.MODEL, shape.toJsonMap());
         for (HotPath path : paths) {
             try (path) {
                 report.put(path.name(), runner.run(path).toJsonMap());
@@ -191,9 +229,21 @@ public final class BenchCommand {
         out.printf("backend %s, threads %s, %s%n", report.get(BenchKeys.BACKEND),
                 report.get(BenchKeys.OMP_NUM_THREADS), report.get(BenchKeys.BLAS));
         out.printf("model %s, median of %s repeats%n", report.get(BenchKeys.MODEL), report.get("repeats"));
+        printFigures(report, out);
+        if (report.get(SHAPES) instanceof Map<?, ?> further) {
+            for (Map.Entry<?, ?> e : further.entrySet()) {
+                if (e.getValue() instanceof Map<?, ?> shape) {
+                    out.printf("%nshape %s: model %s%n", e.getKey(), shape.get(BenchKeys.MODEL));
+                    printFigures(shape, out);
+                }
+            }
+        }
+    }
+
+    private static void printFigures(Map<?, ?> report, PrintStream out) {
         out.printf("%-28s %14s %14s %14s  %s%n", "hot path", "median", "min", "max", "unit");
-        for (Map.Entry<String, Object> e : report.entrySet()) {
-            if (!(e.getValue() instanceof Map<?, ?> m) || e.getKey().equals(BenchKeys.MODEL)) {
+        for (Map.Entry<?, ?> e : report.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> m) || e.getKey().equals(BenchKeys.MODEL) || e.getKey().equals(SHAPES)) {
                 continue;
             }
             if (m.containsKey("error")) {

@@ -20,6 +20,31 @@ public record BenchShape(int vocab, int dModel, int nHeads, int nLayers, int seq
     /** The default bench size: V=1024, D=128, H=4, L=2, T=48, batch 32, prompt 8 (so 40 new tokens). */
     public static final BenchShape DEFAULT = new BenchShape(1024, 128, 4, 2, 48, 32, 8);
 
+    /**
+     * The second bench size, so that a speed-up is not tuned to one size: D=256, L=4, batch 64, the rest as
+     * {@link #DEFAULT} (V=1024, H=4, T=48, prompt 8); 3,696,128 parameters.
+     */
+    public static final BenchShape LARGE = new BenchShape(1024, 256, 4, 4, 48, 64, 8);
+
+    /** The named shapes of {@code rlhf bench --shapes} and {@code torch_reference.py --shapes}, in report order. */
+    public static final Map<String, BenchShape> NAMED = namedShapes();
+
+    private static Map<String, BenchShape> namedShapes() {
+        Map<String, BenchShape> m = new LinkedHashMap<>();
+        m.put("default", DEFAULT);
+        m.put("large", LARGE);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The shape called {@code name} in {@link #NAMED}. */
+    public static BenchShape named(String name) {
+        BenchShape s = NAMED.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown shape " + name + "; known: " + String.join(", ", NAMED.keySet()));
+        }
+        return s;
+    }
+
     /** AdamW learning rate of the training hot path (both implementations). */
     public static final double LEARNING_RATE = 3e-4;
 

@@ -74,9 +74,25 @@ public final class Evaluator {
         return prompts;
     }
 
-    /** Samples every prompt {@code samplesPerPrompt} times, prompt-major, with randomness from {@code seed}. */
+    /**
+     * Samples every prompt {@code samplesPerPrompt} times, prompt-major, with randomness from {@code seed}, on a
+     * generator of its own that is closed before returning. Callers that sample repeatedly should hold one
+     * {@link Generator} for the run and use {@link #sample(Generator, long)}.
+     */
     public List<PolicySample> sample(TransformerWeights policy, long seed) {
         requireNonNull(policy, "policy is null");
+        try (Generator generator = new Generator(policy)) {
+            return sample(generator, seed);
+        }
+    }
+
+    /**
+     * Samples every prompt {@code samplesPerPrompt} times, prompt-major, with randomness from {@code seed}, from
+     * {@code generator}'s policy; the generator stays open (it is the caller's).
+     */
+    public List<PolicySample> sample(Generator generator, long seed) {
+        requireNonNull(generator, "generator is null");
+        TransformerWeights policy = generator.weights();
         int maxSeqLen = policy.config().maxSeqLen();
         List<String> rowPrompts = new ArrayList<>();
         List<Integer> rowIndex = new ArrayList<>();
@@ -86,7 +102,6 @@ public final class Evaluator {
                 rowIndex.add(s);
             }
         }
-        Generator generator = new Generator(policy);
         Rng rng = new Rng(seed);
         List<PolicySample> samples = new ArrayList<>(rowPrompts.size());
         for (int start = 0; start < rowPrompts.size(); start += settings.batchSize()) {
@@ -121,12 +136,19 @@ public final class Evaluator {
 
     /**
      * The log-probability {@code model} gives each response token of each sample, given its prompt and
-     * the response tokens before it.
+     * the response tokens before it (on a forward pass of its own, closed before returning).
      */
     public double[][] responseLogProbs(TransformerWeights model, List<PolicySample> samples) {
         requireNonNull(model, "model is null");
+        try (Nd4jForward forward = new Nd4jForward(model)) {
+            return responseLogProbs(forward, samples);
+        }
+    }
+
+    /** As {@link #responseLogProbs(TransformerWeights, List)} on the caller's {@code forward} (left open). */
+    public double[][] responseLogProbs(Nd4jForward forward, List<PolicySample> samples) {
+        requireNonNull(forward, "forward is null");
         requireNonNull(samples, "samples is null");
-        Nd4jForward forward = new Nd4jForward(model);
         double[][] out = new double[samples.size()][];
         for (int start = 0; start < samples.size(); start += settings.batchSize()) {
             List<PolicySample> chunk = samples.subList(start, Math.min(samples.size(), start + settings.batchSize()));

@@ -22,21 +22,30 @@ import org.rlhf4j.algorithms.util.Rng;
  * (up to float rounding). Each row must satisfy {@code promptLength + maxNewTokens <= maxSeqLen}.
  *
  * <p>With {@link SamplingConfig#useKvCache()} the prompts are prefilled once and each new token then
- * costs one single-column pass per layer that appends to the key/value cache; without it, the whole
- * prefix is recomputed for every token (same results, for testing and comparison).
+ * costs one single-column pass per layer that appends to the key/value cache ({@link KvDecoder}); without it,
+ * the whole prefix is recomputed for every token ({@link Nd4jForward#lastLogits}: same results, an independent
+ * implementation, for testing and comparison).
  *
- * <p>The rows are cut into {@code workers} contiguous shards that decode concurrently on daemon threads
- * (a {@link ShardPool}), each with its own forward pass and {@link KvDecoder} (buffers allocated once per call) over the shared weights; results are
+ * <p>The rows are cut into {@code workers} contiguous shards that decode concurrently on the generator's
+ * {@link ShardPool} threads, each with its own {@link KvDecoder} and sampler over the shared weights; results are
  * stitched back in row order. Every row samples from its own random stream, split from the caller's
  * {@link Rng} in row order before any sampling, and all shards share the batch's padding layout, so the
  * tokens do not depend on the worker count (log-probs only up to float rounding: the BLAS may sum a
- * shard's matrix products in another order than the whole batch's, ~1e-7 relative). Instances are not meant to be shared between threads.
+ * shard's matrix products in another order than the whole batch's, ~1e-7 relative).
+ *
+ * <p><b>Lifetime.</b> A generator owns its worker threads and its decoders' buffers (sized for the largest shard
+ * seen, reused by every call): create one per run (or per policy) and {@link #close} it when done, never one per
+ * call. Each call reads the weights afresh, so a generator follows a policy that is trained between calls.
+ * Instances are not meant to be shared between threads.
  */
-public final class Generator {
+public final class Generator implements AutoCloseable {
+    private final TransformerWeights weights;
     private final Nd4jForward[] forwards;
+    private final KvDecoder[] decoders;
     private final ShardPool pool;
     private final int vocab;
     private final int maxSeqLen;
+    private boolean closed;
 
     /** A generator with {@link EngineThreads#trainWorkers()} workers. */
     public Generator(TransformerWeights weights) {
@@ -45,7 +54,7 @@ public final class Generator {
 
     /** A generator that cuts each batch into at most {@code workers} concurrently decoded row shards. */
     public Generator(TransformerWeights weights, int workers) {
-        requireNonNull(weights, "weights is null");
+        this.weights = requireNonNull(weights, "weights is null");
         if (!weights.heads().hasLm()) {
             throw new IllegalArgumentException("generation needs an LM head");
         }
@@ -56,9 +65,15 @@ public final class Generator {
         for (int k = 0; k < workers; k++) {
             forwards[k] = new Nd4jForward(weights, 1); // not thread-safe: one per shard
         }
+        this.decoders = new KvDecoder[workers];
         this.pool = workers > 1 ? new ShardPool(workers) : null;
         this.vocab = weights.config().vocabSize();
         this.maxSeqLen = weights.config().maxSeqLen();
+    }
+
+    /** The weights it samples from (shared, not copied). */
+    public TransformerWeights weights() {
+        return weights;
     }
 
     /** Number of row shards a large enough batch is cut into. */
@@ -71,7 +86,9 @@ public final class Generator {
         requireNonNull(prompts, "prompts is null");
         requireNonNull(cfg, "cfg is null");
         requireNonNull(rng, "rng is null");
-        int b = prompts.size();
+        if (closed) {
+            throw new IllegalStateException("generator closed");
+        }        int b = prompts.size();
         if (b == 0) {
             throw new IllegalArgumentException("no prompts");
         }
@@ -97,9 +114,9 @@ public final class Generator {
         int shards = Math.min(forwards.length, b);
         int[] start = ShardPool.rowStarts(b, shards);
         if (shards == 1) {
-            decode(forwards[0], batch, 0, b, cfg);
+            decode(0, batch, 0, b, cfg);
         } else {
-            pool.runAll(shards, k -> decode(forwards[k], batch, start[k], start[k + 1], cfg));
+            pool.runAll(shards, k -> decode(k, batch, start[k], start[k + 1], cfg));
         }
         return new GenerationResult(batch.tokens, batch.logProbs, batch.lengths);
     }
@@ -127,24 +144,31 @@ public final class Generator {
         }
     }
 
-    /** Decodes rows {@code [from, to)} of {@code batch} with {@code forward}. */
-    private void decode(Nd4jForward forward, Batch batch, int from, int to, SamplingConfig cfg) {
+    /** Decodes rows {@code [from, to)} of {@code batch} as shard {@code k} (its forward pass and decoder). */
+    private void decode(int k, Batch batch, int from, int to, SamplingConfig cfg) {
         int m = to - from;
         int maxPrompt = batch.maxPrompt;
         int maxNew = batch.maxNew;
         int[][] seq = java.util.Arrays.copyOfRange(batch.seq, from, to);
         int[] padLeft = java.util.Arrays.copyOfRange(batch.padLeft, from, to);
         boolean[] done = new boolean[m];
-        TokenSampler sampler = new TokenSampler(cfg);
-        KvDecoder decoder = cfg.useKvCache() ? new KvDecoder(forward.weights(), maxPrompt + maxNew, padLeft) : null;
+        TokenSampler sampler = new TokenSampler(cfg, vocab);
+        KvDecoder decoder = null;
+        if (cfg.useKvCache()) {
+            decoder = decoders[k];
+            if (decoder == null || decoder.maxRows() < m) {
+                decoder = new KvDecoder(weights, m, maxSeqLen); // once per shard, or when a larger shard comes
+                decoders[k] = decoder;
+            }
+            decoder.reset(padLeft);
+        }
         int[] next = new int[m]; // the one new column per row of a cached step, reused
         double[] lp = new double[1];
-        float[] row = new float[vocab];
-        float[] flat = new float[m * vocab];
+        float[] flat = decoder == null ? new float[m * vocab] : null;
         int active = m;
         for (int step = 0; step < maxNew && active > 0; step++) {
             int cols = maxPrompt + step;
-            INDArray logits;
+            float[] logits;
             if (decoder != null) {
                 if (step == 0) {
                     int[][] in = new int[m][];
@@ -163,16 +187,15 @@ public final class Generator {
                 for (int i = 0; i < m; i++) {
                     in[i] = java.util.Arrays.copyOf(seq[i], cols);
                 }
-                logits = forward.lastLogits(in, padLeft);
+                copyLogits(forwards[k].lastLogits(in, padLeft), flat);
+                logits = flat;
             }
-            copyLogits(logits, flat);
             for (int i = 0; i < m; i++) {
                 if (done[i]) {
                     continue; // finished rows keep feeding token 0, which no live row ever attends to
                 }
                 int r = from + i;
-                System.arraycopy(flat, i * vocab, row, 0, vocab);
-                int tok = sampler.sample(row, batch.rowRng[r], lp);
+                int tok = sampler.sample(logits, i * vocab, batch.rowRng[r], lp);
                 batch.tokens[r][step] = tok;
                 batch.logProbs[r][step] = (float) lp[0];
                 batch.lengths[r] = step + 1;
@@ -181,6 +204,21 @@ public final class Generator {
                     done[i] = true;
                     active--;
                 }
+            }
+        }
+    }
+
+    /** Stops the worker threads and drops the decoders' buffers (idempotent); {@link #generate} fails afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        if (pool != null) {
+            pool.close();
+        }
+        for (int k = 0; k < decoders.length; k++) {
+            if (decoders[k] != null) {
+                decoders[k].close();
+                decoders[k] = null;
             }
         }
     }

@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Hand-written forward and backward pass of the docs/model.md transformer in plain ND4J array operations
@@ -48,13 +47,11 @@ public final class Nd4jBackprop {
     private final INDArray hidden;
     private final INDArray logits;
     private final INDArray mask;
+    private final BlockOps ops;
+    private final boolean blasAttention;
     // scratch
     private final INDArray ndA;
-    private final INDArray ndB;
-    private final INDArray ndC;
     private final INDArray dX;
-    private final INDArray colA;
-    private final INDArray colB;
     private final INDArray nfA;
     private final INDArray nfB;
     private final INDArray dqkv;
@@ -67,13 +64,10 @@ public final class Nd4jBackprop {
     private final INDArray dctx;
     private final INDArray dctxView;
     private final INDArray dctxh;
+    private final INDArray dctxh3;
     private final INDArray datt;
     private final INDArray attTmp;
     private final INDArray attCol;
-    private final INDArray onesN;
-    private final INDArray onesRowN;
-    private final INDArray onesRowD;
-    private final INDArray onesD;
     private final INDArray onesT;
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private final Map<String, INDArray> gradsView = Collections.unmodifiableMap(grads);
@@ -81,7 +75,7 @@ public final class Nd4jBackprop {
 
     /** Stored activations of one transformer block. */
     private static final class Layer {
-        final INDArray xhat1, rstd1, a1, qkv, qkvView, qkvh, q, k, v, att, ctxh, ctx, ctxView, xhat2, rstd2, a2, u, s, hg;
+        final INDArray xhat1, rstd1, a1, qkv, qkvView, qkvh, q, k, v, att, ctxh, ctxh3, ctx, ctxView, xhat2, rstd2, a2, u, s, hg;
 
         Layer(DataType dt, int b, int t, int d, int h, int dh, int f) {
             int n = b * t;
@@ -96,6 +90,7 @@ public final class Nd4jBackprop {
             v = qkvh.get(NDArrayIndex.point(2)).reshape(b * h, t, dh);
             att = Nd4j.create(dt, b * h, t, t);
             ctxh = Nd4j.create(dt, b, h, t, dh);
+            ctxh3 = ctxh.reshape(b * h, t, dh);
             ctx = Nd4j.create(dt, n, d);
             ctxView = ctx.reshape(b, t, h, dh).permute(0, 2, 1, 3);
             xhat2 = Nd4j.create(dt, n, d);
@@ -153,16 +148,10 @@ public final class Nd4jBackprop {
         for (int i = 0; i < batch * heads; i++) {
             mask.get(NDArrayIndex.point(i)).assign(causal);
         }
+        ops = new BlockOps(dt, n, d, c.layerNormEps());
+        blasAttention = dt == DataType.FLOAT;
         ndA = Nd4j.create(dt, n, d);
-        ndB = Nd4j.create(dt, n, d);
-        ndC = Nd4j.create(dt, n, d);
         dX = Nd4j.create(dt, n, d);
-        colA = Nd4j.create(dt, n, 1);
-        colB = Nd4j.create(dt, n, 1);
-        onesN = Nd4j.ones(dt, n, 1);
-        onesRowN = Nd4j.ones(dt, 1, n);
-        onesRowD = Nd4j.ones(dt, 1, d);
-        onesD = Nd4j.ones(dt, d, 1);
         onesT = Nd4j.ones(dt, seqLen, 1);
         nfA = Nd4j.create(dt, n, f);
         nfB = Nd4j.create(dt, n, f);
@@ -176,6 +165,7 @@ public final class Nd4jBackprop {
         dctx = Nd4j.create(dt, n, d);
         dctxView = dctx.reshape(batch, seqLen, heads, dh).permute(0, 2, 1, 3);
         dctxh = Nd4j.create(dt, batch, heads, seqLen, dh);
+        dctxh3 = dctxh.reshape(batch * heads, seqLen, dh);
         datt = Nd4j.create(dt, (long) batch * heads, seqLen, seqLen);
         attTmp = Nd4j.create(dt, (long) batch * heads, seqLen, seqLen);
         attCol = Nd4j.create(dt, (long) batch * heads * seqLen, 1);
@@ -218,26 +208,26 @@ public final class Nd4jBackprop {
         x.addi(posRows);
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
-            layerNorm(x, l.xhat1, l.rstd1, p(i, "ln1.g"), p(i, "ln1.b"), l.a1);
-            addBias(l.qkv, p(i, "attn.bqkv"), 0.0);
+            ops.layerNorm(x, l.xhat1, l.rstd1, p(i, "ln1.g"), p(i, "ln1.b"), l.a1);
+            ops.addBias(l.qkv, p(i, "attn.bqkv"), 0.0);
             Nd4j.gemm(l.a1, p(i, "attn.wqkv"), l.qkv, false, false, 1.0, 1.0);
             l.qkvh.assign(l.qkvView);
             l.q.muli(scale);
-            Nd4j.matmul(l.q, l.k, l.att, false, true, false);
+            matmul(l.q, false, l.k, true, l.att);
             l.att.addi(mask);
             Nd4j.exec(new SoftMax(l.att, l.att, -1));
-            Nd4j.matmul(l.att, l.v, l.ctxh.reshape(batch * heads, seqLen, dh), false, false, false);
+            matmul(l.att, false, l.v, false, l.ctxh3);
             l.ctxView.assign(l.ctxh);
             Nd4j.gemm(l.ctx, p(i, "attn.wo"), x, false, false, 1.0, 1.0);
-            addBias(x, p(i, "attn.bo"), 1.0);
-            layerNorm(x, l.xhat2, l.rstd2, p(i, "ln2.g"), p(i, "ln2.b"), l.a2);
-            addBias(l.u, p(i, "mlp.b1"), 0.0);
+            ops.addBias(x, p(i, "attn.bo"), 1.0);
+            ops.layerNorm(x, l.xhat2, l.rstd2, p(i, "ln2.g"), p(i, "ln2.b"), l.a2);
+            ops.addBias(l.u, p(i, "mlp.b1"), 0.0);
             Nd4j.gemm(l.a2, p(i, "mlp.w1"), l.u, false, false, 1.0, 1.0);
-            gelu(l.u, l.s, l.hg);
+            BlockOps.geluFast(l.u, l.s, l.hg);
             Nd4j.gemm(l.hg, p(i, "mlp.w2"), x, false, false, 1.0, 1.0);
-            addBias(x, p(i, "mlp.b2"), 1.0);
+            ops.addBias(x, p(i, "mlp.b2"), 1.0);
         }
-        layerNorm(x, fXhat, fRstd, w.get(ParamNames.LN_F_G), w.get(ParamNames.LN_F_B), hidden);
+        ops.layerNorm(x, fXhat, fRstd, w.get(ParamNames.LN_F_G), w.get(ParamNames.LN_F_B), hidden);
         forwardDone = true;
         if (logits == null) {
             return null;
@@ -286,39 +276,38 @@ public final class Nd4jBackprop {
             }
         }
         dX.assign(0);
-        layerNormBackward(ndA, fXhat, fRstd, w.get(ParamNames.LN_F_G), grads.get(ParamNames.LN_F_G), grads.get(ParamNames.LN_F_B));
+        ops.layerNormBackward(ndA, fXhat, fRstd, w.get(ParamNames.LN_F_G), grads.get(ParamNames.LN_F_G), grads.get(ParamNames.LN_F_B), dX);
         for (int i = layers.length - 1; i >= 0; i--) {
             Layer l = layers[i];
             // MLP: x += gelu(a2 @ w1 + b1) @ w2 + b2
             Nd4j.gemm(l.hg, dX, g(i, "mlp.w2"), true, false, 1.0, 0.0);
-            colSum(dX, g(i, "mlp.b2"));
+            ops.colSum(dX, g(i, "mlp.b2"));
             Nd4j.gemm(dX, p(i, "mlp.w2"), nfA, false, true, 1.0, 0.0);
-            geluBackward(l.u, l.s, nfA, l.hg); // hg is no longer needed
+            BlockOps.geluBackwardFast(l.u, l.s, nfA, l.hg, nfB); // hg is no longer needed
             Nd4j.gemm(l.a2, nfA, g(i, "mlp.w1"), true, false, 1.0, 0.0);
-            colSum(nfA, g(i, "mlp.b1"));
+            ops.colSum(nfA, g(i, "mlp.b1"));
             Nd4j.gemm(nfA, p(i, "mlp.w1"), ndA, false, true, 1.0, 0.0);
-            layerNormBackward(ndA, l.xhat2, l.rstd2, p(i, "ln2.g"), g(i, "ln2.g"), g(i, "ln2.b"));
+            ops.layerNormBackward(ndA, l.xhat2, l.rstd2, p(i, "ln2.g"), g(i, "ln2.g"), g(i, "ln2.b"), dX);
             // attention: x += merge(softmax(q k^T * scale + mask) v) @ wo + bo
             Nd4j.gemm(l.ctx, dX, g(i, "attn.wo"), true, false, 1.0, 0.0);
-            colSum(dX, g(i, "attn.bo"));
+            ops.colSum(dX, g(i, "attn.bo"));
             Nd4j.gemm(dX, p(i, "attn.wo"), dctx, false, true, 1.0, 0.0);
             dctxh.assign(dctxView);
-            INDArray dctx3 = dctxh.reshape(batch * heads, seqLen, dh);
-            Nd4j.matmul(dctx3, l.v, datt, false, true, false);
-            Nd4j.matmul(l.att, dctx3, dv, true, false, false);
+            matmul(dctxh3, false, l.v, true, datt);
+            matmul(l.att, true, dctxh3, false, dv);
             // softmax backward: dscores = att * (datt - rowsum(datt * att))
             datt.mul(l.att, attTmp);
             Nd4j.gemm(attTmp.reshape((long) batch * heads * seqLen, seqLen), onesT, attCol, false, false, 1.0, 0.0);
             datt.reshape((long) batch * heads * seqLen, seqLen).sub(attCol, attTmp.reshape((long) batch * heads * seqLen, seqLen));
             attTmp.mul(l.att, datt);
-            Nd4j.matmul(datt, l.k, dq, false, false, false);
+            matmul(datt, false, l.k, false, dq);
             dq.muli(scale);
-            Nd4j.matmul(datt, l.q, dk, true, false, false); // q holds q * scale
+            matmul(datt, true, l.q, false, dk); // q holds q * scale
             dqkv5.assign(dqkvGather); // contiguous writes, strided reads
             Nd4j.gemm(l.a1, dqkv, g(i, "attn.wqkv"), true, false, 1.0, 0.0);
-            colSum(dqkv, g(i, "attn.bqkv"));
+            ops.colSum(dqkv, g(i, "attn.bqkv"));
             Nd4j.gemm(dqkv, p(i, "attn.wqkv"), ndA, false, true, 1.0, 0.0);
-            layerNormBackward(ndA, l.xhat1, l.rstd1, p(i, "ln1.g"), g(i, "ln1.g"), g(i, "ln1.b"));
+            ops.layerNormBackward(ndA, l.xhat1, l.rstd1, p(i, "ln1.g"), g(i, "ln1.g"), g(i, "ln1.b"), dX);
         }
         EmbeddingGradients.scatterAddInto(dX, new int[][] {tok, pos},
                 new INDArray[] {grads.get(ParamNames.TOK_EMB), grads.get(ParamNames.POS_EMB)});
@@ -338,73 +327,16 @@ public final class Nd4jBackprop {
         return grads.get(ParamNames.layer(layer, suffix));
     }
 
-    /** out = xhat * g + b with xhat = (x - mean) * rstd, rstd = 1 / sqrt(var + eps); keeps xhat and rstd. */
-    private void layerNorm(INDArray in, INDArray xhat, INDArray rstd, INDArray gain, INDArray bias, INDArray out) {
-        // (broadcasts are written out-of-place: in-place column broadcasts are 3x slower in ND4J)
-        rowMean(in, colA);
-        in.sub(colA, ndC); // centred
-        ndC.mul(ndC, xhat);
-        rowMean(xhat, rstd);
-        rstd.addi(c.layerNormEps());
-        Transforms.pow(rstd, -0.5, false);
-        ndC.mul(rstd, xhat);
-        xhat.mul(gain.reshape(1, d), out);
-        addBias(out, bias, 1.0);
-    }
-
     /**
-     * {@code out = beta * out + ones[N,1] @ bias[1,cols]}: adds (beta 1) or writes (beta 0) the bias in every
-     * row as a rank-1 matrix product, several times faster than a broadcast row-vector add here.
+     * {@code c[i] = op(a[i]) @ op(b[i])} over the leading dimension: a loop of BLAS calls for float (about half the
+     * cost of ND4J's batched matmul at these sizes), ND4J's matmul otherwise.
      */
-    private void addBias(INDArray out, INDArray bias, double beta) {
-        Nd4j.gemm(onesN, bias.reshape(1, bias.length()), out, false, false, 1.0, beta);
-    }
-
-    /** out {@code [rows,1]} = mean over the columns of {@code a [rows,D]} (a matrix-vector product: faster than a reduction). */
-    private void rowMean(INDArray a, INDArray out) {
-        Nd4j.gemm(a, onesD, out, false, false, 1.0 / d, 0.0);
-    }
-
-    /** out {@code [cols]} = column sums of {@code a [N,cols]} (as ones[1,N] @ a). */
-    private void colSum(INDArray a, INDArray out) {
-        Nd4j.gemm(onesRowN, a, out.reshape(1, out.length()), false, false, 1.0, 0.0);
-    }
-
-    /**
-     * Layer-norm backward for an upstream gradient {@code da} at its output: writes dgain and dbias and
-     * ADDS dx = rstd * (da*g - mean(da*g) - xhat * mean(da*g*xhat)) to {@link #dX}. Clobbers {@code da}.
-     */
-    private void layerNormBackward(INDArray da, INDArray xhat, INDArray rstd, INDArray gain, INDArray dGain, INDArray dBias) {
-        colSum(da, dBias);
-        da.mul(xhat, ndB);
-        colSum(ndB, dGain);
-        da.mul(gain.reshape(1, d), ndC); // dxhat
-        rowMean(ndC, colA);
-        ndC.mul(xhat, ndB);
-        rowMean(ndB, colB);
-        xhat.mul(colB, ndB);
-        ndC.subi(ndB);
-        Nd4j.gemm(colA, onesRowD, ndC, false, false, -1.0, 1.0); // ndC -= mean(dxhat), a rank-1 update
-        ndC.mul(rstd, ndB);
-        dX.addi(ndB);
-    }
-
-    private static final double GELU_C = 2.0 * Math.sqrt(2.0 / Math.PI);
-    private static final double GELU_K = 0.044715;
-
-    /** hg = u * s with s = sigmoid(u * (C + C K u^2)), the tanh-approximation GELU; keeps s. */
-    private static void gelu(INDArray u, INDArray s, INDArray hg) {
-        u.mul(u, s).muli(GELU_C * GELU_K).addi(GELU_C).muli(u);
-        Transforms.sigmoid(s, false);
-        u.mul(s, hg);
-    }
-
-    /** dOut *= gelu'(u) = s + u s (1 - s) (C + 3 C K u^2); clobbers {@code scratch}. */
-    private void geluBackward(INDArray u, INDArray s, INDArray dOut, INDArray scratch) {
-        u.mul(u, nfB).muli(3 * GELU_C * GELU_K).addi(GELU_C).muli(u).muli(s); // t = u s (C + 3CK u^2)
-        nfB.mul(s, scratch);
-        nfB.subi(scratch).addi(s);
-        dOut.muli(nfB);
+    private void matmul(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c) {
+        if (blasAttention) {
+            BlockOps.batchedGemm(a, transA, b, transB, c);
+        } else {
+            Nd4j.matmul(a, b, c, transA, transB, false);
+        }
     }
 
     private void flatIds(int[][] ids) {

@@ -21,8 +21,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * fast when called repeatedly with one shape, and an instance must not be shared between threads), with the
  * rows cut into {@code workers} shards that run concurrently on daemon threads (idle ones retire after a
  * minute). Results are the same for any worker count up to float rounding.
+ *
+ * <p><b>Lifetime.</b> An instance owns those buffers and threads: create one per run (or per model) and reuse
+ * it, and {@link #close} it when done (idle threads also retire on their own, but buffers and threads are not
+ * meant to be created per call).
  */
-public final class Nd4jForward {
+public final class Nd4jForward implements AutoCloseable {
     private static final double NEG_INF = -1e9;
 
     private final TransformerWeights w;
@@ -216,9 +220,11 @@ public final class Nd4jForward {
         x.addi(Nd4j.pullRows(w.get(ParamNames.POS_EMB), 1, pos));
         INDArray mask = attentionMask(b, heads, n, start, padLeft, x.dataType());
         double scale = 1.0 / Math.sqrt(dh);
+        BlockOps ops = new BlockOps(x.dataType(), rows, d, c.layerNormEps());
         for (int layer = 0; layer < c.nLayers(); layer++) {
-            INDArray a = layerNorm(x, ParamNames.layer(layer, "ln1"));
-            INDArray qkv = a.mmul(w.get(ParamNames.layer(layer, "attn.wqkv"))).addiRowVector(w.get(ParamNames.layer(layer, "attn.bqkv")));
+            INDArray a = layerNorm(ops, x, ParamNames.layer(layer, "ln1"));
+            INDArray qkv = a.mmul(w.get(ParamNames.layer(layer, "attn.wqkv")));
+            ops.addBias(qkv, w.get(ParamNames.layer(layer, "attn.bqkv")), 1.0);
             INDArray split = qkv.reshape(b, n, 3, heads, dh).permute(2, 0, 3, 1, 4).dup('c'); // [3,B,H,n,dh]
             INDArray q = split.get(NDArrayIndex.point(0)).muli(scale);
             INDArray k = split.get(NDArrayIndex.point(1));
@@ -236,15 +242,20 @@ public final class Nd4jForward {
             INDArray scores = Nd4j.matmul(q, k, false, true, false).addi(mask); // [B,H,n,total]
             INDArray att = Nd4j.exec(new SoftMax(scores, scores, -1))[0];
             INDArray ctx = Nd4j.matmul(att, v).permute(0, 2, 1, 3).dup('c').reshape(rows, d);
-            x.addi(ctx.mmul(w.get(ParamNames.layer(layer, "attn.wo"))).addiRowVector(w.get(ParamNames.layer(layer, "attn.bo"))));
-            INDArray m = layerNorm(x, ParamNames.layer(layer, "ln2"));
-            INDArray hid = gelu(m.mmul(w.get(ParamNames.layer(layer, "mlp.w1"))).addiRowVector(w.get(ParamNames.layer(layer, "mlp.b1"))));
-            x.addi(hid.mmul(w.get(ParamNames.layer(layer, "mlp.w2"))).addiRowVector(w.get(ParamNames.layer(layer, "mlp.b2"))));
+            Nd4j.gemm(ctx, w.get(ParamNames.layer(layer, "attn.wo")), x, false, false, 1.0, 1.0);
+            ops.addBias(x, w.get(ParamNames.layer(layer, "attn.bo")), 1.0);
+            INDArray m = layerNorm(ops, x, ParamNames.layer(layer, "ln2"));
+            INDArray u = m.mmul(w.get(ParamNames.layer(layer, "mlp.w1")));
+            ops.addBias(u, w.get(ParamNames.layer(layer, "mlp.b1")), 1.0);
+            INDArray hid = u.ulike();
+            BlockOps.gelu(u, u.ulike(), hid);
+            Nd4j.gemm(hid, w.get(ParamNames.layer(layer, "mlp.w2")), x, false, false, 1.0, 1.0);
+            ops.addBias(x, w.get(ParamNames.layer(layer, "mlp.b2")), 1.0);
         }
         if (cache != null) {
             cache.advance(n);
         }
-        return layerNorm(x, "ln_f");
+        return layerNorm(ops, x, "ln_f");
     }
 
     /** Additive mask {@code [B,H,n,start+n]}: causal, and no attention to a row's left padding. */
@@ -266,19 +277,20 @@ public final class Nd4jForward {
         return Nd4j.create(m, new long[] {b, heads, n, total}, 'c').castTo(dataType);
     }
 
-    private INDArray layerNorm(INDArray x, String prefix) {
-        INDArray mean = x.mean(true, 1);
-        INDArray xc = x.subColumnVector(mean);
-        INDArray var = xc.mul(xc).mean(true, 1).addi(c.layerNormEps());
-        INDArray rstd = Transforms.pow(var, -0.5, false);
-        return xc.muliColumnVector(rstd).muliRowVector(w.get(prefix + ".g")).addiRowVector(w.get(prefix + ".b"));
+    /** The layer norm {@code prefix} of {@code x} into a fresh array (this pass allocates per call). */
+    private INDArray layerNorm(BlockOps ops, INDArray x, String prefix) {
+        INDArray out = x.ulike();
+        ops.layerNorm(x, x.ulike(), Nd4j.create(x.dataType(), x.size(0), 1), w.get(prefix + ".g"), w.get(prefix + ".b"), out);
+        return out;
     }
 
-    /** GELU (tanh approximation) as x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)), equal to the tanh form. */
-    private static INDArray gelu(INDArray x) {
-        double c = 2.0 * Math.sqrt(2.0 / Math.PI);
-        INDArray z = x.mul(x).muli(c * 0.044715).addi(c).muli(x);
-        return Transforms.sigmoid(z, false).muli(x);
+    /** Stops the scoring threads and drops the scoring buffers (idempotent; the instance stays usable, rebuilding them). */
+    @Override
+    public void close() {
+        if (scorer != null) {
+            scorer.close();
+            scorer = null;
+        }
     }
 
     private static float[] toFloat(double[] d) {

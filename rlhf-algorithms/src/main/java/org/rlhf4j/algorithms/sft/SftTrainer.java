@@ -127,19 +127,20 @@ public final class SftTrainer implements AutoCloseable {
 
     /** exp(mean next-token cross-entropy over response tokens) of {@code data}, on the ND4J forward path. */
     public static double perplexity(TransformerWeights weights, List<SftExample> data, int seqLen) {
-        Nd4jForward f = new Nd4jForward(weights);
         double nll = 0;
         long count = 0;
-        int chunk = 64;
-        for (int start = 0; start < data.size(); start += chunk) {
-            List<SftExample> part = data.subList(start, Math.min(data.size(), start + chunk));
-            LmBatch batch = LmBatch.of(part, part.size(), seqLen);
-            float[][] lp = f.tokenLogProbs(batch.ids(), batch.targets());
-            for (int i = 0; i < lp.length; i++) {
-                for (int j = 0; j < seqLen; j++) {
-                    if (batch.lossMask()[i][j] > 0) {
-                        nll -= lp[i][j];
-                        count++;
+        try (Nd4jForward f = new Nd4jForward(weights)) {
+            int chunk = 64;
+            for (int start = 0; start < data.size(); start += chunk) {
+                List<SftExample> part = data.subList(start, Math.min(data.size(), start + chunk));
+                LmBatch batch = LmBatch.of(part, part.size(), seqLen);
+                float[][] lp = f.tokenLogProbs(batch.ids(), batch.targets());
+                for (int i = 0; i < lp.length; i++) {
+                    for (int j = 0; j < seqLen; j++) {
+                        if (batch.lossMask()[i][j] > 0) {
+                            nll -= lp[i][j];
+                            count++;
+                        }
                     }
                 }
             }

@@ -80,6 +80,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void unknownShapeIsABadOption() {
+        ByteArrayOutputStream notes = new ByteArrayOutputStream();
+        int code = BenchCommand.run(new String[] {"--shapes", "default,huge"}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(notes, true, StandardCharsets.UTF_8));
+        assertEquals(2, code);
+        assertTrue(notes.toString(StandardCharsets.UTF_8).contains("unknown shape huge"), notes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void tableListsEveryPath() {
         FakeHotPath train = new FakeHotPath(BenchKeys.TRAIN, 1000, 1_000_000_000L, 1_000_000_000L, 1_000_000_000L);
         String table = capture(sampleReport(train, broken()), false);

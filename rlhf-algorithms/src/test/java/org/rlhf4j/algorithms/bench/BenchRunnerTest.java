@@ -63,6 +63,10 @@ class BenchRunnerTest {
         // tok_emb 1024*128 + pos_emb 48*128 + 2 layers * 198,272 + ln_f 256 + lm_head 128*1024,
         // the count torch_reference.py prints for the same model
         assertEquals(665_088L, shape.params());
+        // the large shape: the count torch_reference.py --shapes large prints
+        assertEquals(3_696_128L, BenchShape.LARGE.params());
+        assertEquals(BenchShape.LARGE, BenchShape.named("large"));
+        assertThrows(IllegalArgumentException.class, () -> BenchShape.named("huge"));
         assertThrows(IllegalArgumentException.class, () -> new BenchShape(10, 130, 4, 1, 8, 1, 2));
         assertThrows(IllegalArgumentException.class, () -> new BenchShape(10, 128, 4, 1, 8, 1, 8));
     }

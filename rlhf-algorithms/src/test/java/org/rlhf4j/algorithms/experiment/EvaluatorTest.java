@@ -75,6 +75,20 @@ class EvaluatorTest {
                 evaluator.sample(policy, 7).stream().map(PolicySample::response).toList());
         assertNotEquals(samples.stream().map(PolicySample::response).toList(),
                 evaluator.sample(policy, 8).stream().map(PolicySample::response).toList());
+        // one generator held for the run gives the same samples, call after call, and stays the caller's to close
+        try (Generator generator = new Generator(policy)) {
+            for (int call = 0; call < 2; call++) {
+                assertEquals(samples.stream().map(PolicySample::response).toList(),
+                        evaluator.sample(generator, 7).stream().map(PolicySample::response).toList());
+            }
+            try (Nd4jForward forward = new Nd4jForward(policy)) {
+                double[][] shared = evaluator.responseLogProbs(forward, samples);
+                double[][] own = evaluator.responseLogProbs(policy, samples);
+                for (int i = 0; i < samples.size(); i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(own[i], shared[i], 1e-6);
+                }
+            }
+        }
     }
 
     @Test
@@ -84,7 +98,7 @@ class EvaluatorTest {
         Evaluator evaluator = evaluator(2, 4);
         List<PolicySample> samples = evaluator.sample(policy, 11);
         // the generator reports each sampled token's log-prob under the policy: the same numbers, one row alone
-        Generator generator = new Generator(policy);
+        Generator generator = new Generator(policy, 1);
         double[][] batched = evaluator.responseLogProbs(policy, samples);
         double[][] referenceLogProbs = evaluator.responseLogProbs(reference, samples);
         Nd4jForward referenceForward = new Nd4jForward(reference);

@@ -90,6 +90,27 @@ class GeneratorTest {
     }
 
     @Test
+    void oneGeneratorServesCallAfterCallOfAnyBatchSizeUntilClosed() {
+        SamplingConfig cfg = new SamplingConfig(10, 1.0, 0, 1.0, -1, true);
+        Generator gen = new Generator(W, 2);
+        GenerationResult four = gen.generate(PROMPTS, cfg, new Rng(3));
+        // a smaller, then a larger batch on the same decoders give what fresh generators give
+        GenerationResult one = gen.generate(PROMPTS.subList(2, 3), cfg, new Rng(4));
+        List<int[]> six = new java.util.ArrayList<>(PROMPTS);
+        six.add(new int[] {2, 2});
+        six.add(new int[] {30});
+        GenerationResult many = gen.generate(six, cfg, new Rng(5));
+        try (Generator fresh = new Generator(W, 2)) {
+            assertArrayEquals(fresh.generate(PROMPTS, cfg, new Rng(3)).tokens(), four.tokens());
+            assertArrayEquals(fresh.generate(PROMPTS.subList(2, 3), cfg, new Rng(4)).tokens(), one.tokens());
+            assertArrayEquals(fresh.generate(six, cfg, new Rng(5)).tokens(), many.tokens());
+        }
+        gen.close();
+        gen.close(); // idempotent
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> gen.generate(PROMPTS, cfg, new Rng(3)));
+    }
+
+    @Test
     void workerCountDoesNotChangeTheSamples() {
         List<int[]> prompts = List.of(new int[] {5, 9, 13}, new int[] {1}, new int[] {7, 7, 2, 40, 33, 12, 8}, new int[] {3, 4}, new int[] {11, 50});
         SamplingConfig cfg = new SamplingConfig(12, 0.9, 20, 0.9, 17, true);

@@ -1,5 +1,7 @@
 package org.rlhf4j.algorithms.bench.paths;
 
+import static java.util.Objects.requireNonNull;
+
 import org.rlhf4j.algorithms.bench.BenchShape;
 import org.rlhf4j.algorithms.model.Heads;
 import org.rlhf4j.algorithms.model.TransformerConfig;
@@ -7,32 +9,45 @@ import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.util.Rng;
 
 /**
- * The engine's hot paths' model: the bench size {@link BenchShape#DEFAULT} (the default policy of
- * docs/model.md with V=1024, batch 32, sequence 48), which torch_reference.py mirrors.
+ * The model of the engine's hot paths at one {@link BenchShape} (docs/model.md with the shape's sizes),
+ * which torch_reference.py mirrors.
  */
 public final class BenchModel {
-    private static final BenchShape SHAPE = BenchShape.DEFAULT;
-    public static final int VOCAB = SHAPE.vocab();
-    public static final int BATCH = SHAPE.batch();
-    public static final int SEQ = SHAPE.seqLen();
-    public static final double LR = 3e-4;
+    /** AdamW learning rate of the training path. */
+    public static final double LR = BenchShape.LEARNING_RATE;
 
-    private BenchModel() {}
+    private final BenchShape shape;
 
-    public static TransformerConfig config() {
-        return TransformerConfig.of(SHAPE.vocab(), SHAPE.dModel(), SHAPE.nHeads(), SHAPE.nLayers(), SHAPE.seqLen());
+    public BenchModel(BenchShape shape) {
+        this.shape = requireNonNull(shape, "shape is null");
     }
 
-    public static TransformerWeights weights(long seed) {
+    public BenchShape shape() {
+        return shape;
+    }
+
+    public int batch() {
+        return shape.batch();
+    }
+
+    public int seqLen() {
+        return shape.seqLen();
+    }
+
+    public TransformerConfig config() {
+        return TransformerConfig.of(shape.vocab(), shape.dModel(), shape.nHeads(), shape.nLayers(), shape.seqLen());
+    }
+
+    public TransformerWeights weights(long seed) {
         return TransformerWeights.init(config(), Heads.LM, new Rng(seed));
     }
 
     /** Uniformly random token ids {@code [rows][cols]}. */
-    public static int[][] randomIds(Rng rng, int rows, int cols) {
+    public int[][] randomIds(Rng rng, int rows, int cols) {
         int[][] ids = new int[rows][cols];
         for (int[] row : ids) {
             for (int j = 0; j < cols; j++) {
-                row[j] = rng.nextInt(VOCAB);
+                row[j] = rng.nextInt(shape.vocab());
             }
         }
         return ids;

@@ -1,19 +1,24 @@
 package org.rlhf4j.algorithms.bench.paths;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
+import org.rlhf4j.algorithms.bench.BenchShape;
 import org.rlhf4j.algorithms.bench.HotPath;
 
-/** The engine's hot paths at the bench size, and a tiny stand-alone runner (median of N timed runs). */
+/** The engine's hot paths at a bench shape, and a tiny stand-alone runner (median of N timed runs). */
 public final class EnginePaths {
     private EnginePaths() {}
 
-    /** Fresh instances of every engine hot path, in reporting order. */
-    public static List<Supplier<HotPath>> all() {
-        return List.of(TrainStepPath::new, LogProbPath::new, () -> new GenerationPath(true), () -> new GenerationPath(false));
+    /** Fresh instances of every engine hot path at {@code shape}, in reporting order. */
+    public static List<Supplier<HotPath>> all(BenchShape shape) {
+        BenchModel model = new BenchModel(requireNonNull(shape, "shape is null"));
+        return List.of(() -> new TrainStepPath(model), () -> new LogProbPath(model), () -> new GenerationPath(model, true),
+                () -> new GenerationPath(model, false));
     }
 
     /** Warms up (which builds the path's model), then times {@code reps} runs; returns the median throughput in units/s. */
@@ -29,12 +34,13 @@ public final class EnginePaths {
         return rates[reps / 2];
     }
 
-    /** Prints every path's median throughput: {@code java ... EnginePaths [reps]}. */
+    /** Prints every path's median throughput: {@code java ... EnginePaths [reps [shape]]}. */
     public static void main(String[] args) {
         Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
         org.rlhf4j.algorithms.model.EngineThreads.applyDefaults();
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        for (Supplier<HotPath> s : all()) {
+        BenchShape shape = BenchShape.named(args.length > 1 ? args[1] : "default");
+        for (Supplier<HotPath> s : all(shape)) {
             try (HotPath p = s.get()) {
                 System.out.printf("%-32s %10.1f %s%n", p.name(), measure(p, reps), p.unit());
             }

@@ -10,21 +10,23 @@ import org.rlhf4j.algorithms.generation.SamplingConfig;
 import org.rlhf4j.algorithms.util.Rng;
 
 /**
- * Sampling at the bench size: 32 prompts of 8 tokens, 40 new tokens each (so 48 columns), temperature 1,
- * no stop token; with or without the key/value cache. Counts generated tokens.
+ * Sampling at a bench shape: {@code batch} prompts of {@code promptLen} tokens (default shape: 32 of 8), then
+ * {@code seqLen - promptLen} new tokens each (40), temperature 1, no stop token; with or without the
+ * key/value cache. Counts generated tokens.
  */
 public final class GenerationPath implements HotPath {
-    public static final int PROMPT_LEN = 8;
-    public static final int NEW_TOKENS = BenchModel.SEQ - PROMPT_LEN;
-
+    private final BenchModel model;
     private final boolean kvCache;
+    private final int newTokens;
     private Generator generator; // built in warmUp
     private final List<int[]> prompts = new ArrayList<>();
     private final Rng rng = new Rng(6);
 
-    public GenerationPath(boolean kvCache) {
+    public GenerationPath(BenchModel model, boolean kvCache) {
+        this.model = model;
         this.kvCache = kvCache;
-        for (int[] p : BenchModel.randomIds(new Rng(5), BenchModel.BATCH, PROMPT_LEN)) {
+        this.newTokens = model.shape().newTokens();
+        for (int[] p : model.randomIds(new Rng(5), model.batch(), model.shape().promptLen())) {
             prompts.add(p);
         }
     }
@@ -43,12 +45,12 @@ public final class GenerationPath implements HotPath {
         if (generator == null) {
             throw new IllegalStateException("warmUp first");
         }
-        return generator.generate(prompts, new SamplingConfig(NEW_TOKENS, 1.0, 0, 1.0, -1, kvCache), rng);
+        return generator.generate(prompts, new SamplingConfig(newTokens, 1.0, 0, 1.0, -1, kvCache), rng);
     }
 
     @Override
     public void warmUp() {
-        generator = new Generator(BenchModel.weights(1));
+        generator = new Generator(model.weights(1));
         run();
     }
 
@@ -59,6 +61,9 @@ public final class GenerationPath implements HotPath {
 
     @Override
     public void close() {
+        if (generator != null) {
+            generator.close(); // its worker threads and decoder buffers
+        }
         generator = null;
         System.gc(); // lets ND4J free this path's native buffers before the next path runs
     }

@@ -10,7 +10,7 @@ import org.rlhf4j.algorithms.sft.SftTrainer;
 import org.rlhf4j.algorithms.util.Rng;
 
 /**
- * One SFT training step (forward + backward + global-norm clipping + AdamW) at the bench size;
+ * One SFT training step (forward + backward + global-norm clipping + AdamW) at a bench shape;
  * counts {@code batch * seq} tokens per step. Runs with {@link org.rlhf4j.algorithms.model.EngineThreads#trainWorkers()}
  * data-parallel workers, as training does ({@code RLHF_TRAIN_WORKERS=1} for the single pass).
  */
@@ -21,18 +21,24 @@ public final class TrainStepPath implements HotPath {
      * and which costs the two-worker step its second core.
      */
     static final int WARM_UP_STEPS = 80;
+    /** ... or untimed steps for this long, whichever ends first (a large shape's step takes long enough to warm the JIT in fewer). */
+    static final long WARM_UP_NANOS = 8_000_000_000L;
 
+    private final BenchModel model;
     private final LmBatch batch;
     private SftTrainer trainer; // built in warmUp (heavy: model, optimizer and activation buffers)
 
-    public TrainStepPath() {
+    public TrainStepPath(BenchModel model) {
+        this.model = model;
         Rng rng = new Rng(3);
-        int[][] ids = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
-        int[][] targets = BenchModel.randomIds(rng, BenchModel.BATCH, BenchModel.SEQ);
+        int b = model.batch();
+        int t = model.seqLen();
+        int[][] ids = model.randomIds(rng, b, t);
+        int[][] targets = model.randomIds(rng, b, t);
         // as in torch_reference.py: each row has a random length in [T/2, T]; the loss ignores the rest
-        float[][] mask = new float[BenchModel.BATCH][BenchModel.SEQ];
+        float[][] mask = new float[b][t];
         for (float[] row : mask) {
-            Arrays.fill(row, 0, BenchModel.SEQ / 2 + rng.nextInt(BenchModel.SEQ / 2 + 1), 1f);
+            Arrays.fill(row, 0, t / 2 + rng.nextInt(t / 2 + 1), 1f);
         }
         batch = new LmBatch(ids, targets, mask);
     }
@@ -50,8 +56,9 @@ public final class TrainStepPath implements HotPath {
     @Override
     public void warmUp() {
         AdamW.Config opt = AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR));
-        trainer = new SftTrainer(BenchModel.weights(1), new SftTrainer.Config(BenchModel.BATCH, BenchModel.SEQ, opt), new Rng(2));
-        for (int i = 0; i < WARM_UP_STEPS; i++) {
+        trainer = new SftTrainer(model.weights(1), new SftTrainer.Config(model.batch(), model.seqLen(), opt), new Rng(2));
+        long start = System.nanoTime();
+        for (int i = 0; i < WARM_UP_STEPS && (i < 3 || System.nanoTime() - start < WARM_UP_NANOS); i++) {
             trainer.trainStep(batch);
         }
     }
@@ -62,7 +69,7 @@ public final class TrainStepPath implements HotPath {
             throw new IllegalStateException("warmUp first");
         }
         trainer.trainStep(batch);
-        return (long) BenchModel.BATCH * BenchModel.SEQ;
+        return (long) model.batch() * model.seqLen();
     }
 
     @Override

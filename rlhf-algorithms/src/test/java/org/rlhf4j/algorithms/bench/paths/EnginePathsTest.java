@@ -19,7 +19,7 @@ class EnginePathsTest {
                 BenchKeys.LOGPROB, 32L * 48,
                 BenchKeys.GENERATE, 32L * 40,
                 BenchKeys.GENERATE_KV, 32L * 40);
-        List<Supplier<HotPath>> all = EnginePaths.all();
+        List<Supplier<HotPath>> all = EnginePaths.all(BenchShape.DEFAULT);
         assertEquals(4, all.size());
         for (Supplier<HotPath> s : all) {
             try (HotPath p = s.get()) {
@@ -31,12 +31,24 @@ class EnginePathsTest {
     }
 
     @Test
-    void providerServesTheDefaultShapeUnderBenchKeysAndRefusesOthers() {
-        List<HotPath> paths = new EngineHotPaths().hotPaths(BenchShape.DEFAULT);
-        assertEquals(List.of(BenchKeys.TRAIN, BenchKeys.LOGPROB, BenchKeys.GENERATE_KV, BenchKeys.GENERATE),
-                paths.stream().map(HotPath::name).toList());
-        paths.forEach(HotPath::close);
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new EngineHotPaths().hotPaths(new BenchShape(64, 128, 4, 2, 48, 32, 8)));
+    void providerServesEveryShapeUnderBenchKeys() {
+        for (BenchShape shape : BenchShape.NAMED.values()) {
+            List<HotPath> paths = new EngineHotPaths().hotPaths(shape);
+            assertEquals(List.of(BenchKeys.TRAIN, BenchKeys.LOGPROB, BenchKeys.GENERATE_KV, BenchKeys.GENERATE),
+                    paths.stream().map(HotPath::name).toList());
+            paths.forEach(HotPath::close);
+        }
+    }
+
+    @Test
+    void pathsRunAtAnotherShapeAndCountItsTokens() {
+        BenchShape small = new BenchShape(50, 16, 2, 1, 12, 3, 4);
+        for (Supplier<HotPath> s : EnginePaths.all(small)) {
+            try (HotPath p = s.get()) {
+                p.warmUp();
+                long expected = p.name().startsWith("generate") ? 3L * 8 : 3L * 12;
+                assertEquals(expected, p.runOnce(), p.name());
+            }
+        }
     }
 }
