@@ -97,8 +97,7 @@ public final class PreferenceCollection {
         int[] order = new Rng(Seeds.derive(seed, "prompt-order")).permutation(trainPrompts.size());
         List<LabelledPair> pairs = new ArrayList<>(config.pairs());
         long started = System.nanoTime();
-        Generator generator = new Generator(policy);
-        {
+        try (Generator generator = new Generator(policy)) {
             for (int start = 0, batchIndex = 0; start < config.pairs(); start += config.batchSize(), batchIndex++) {
                 int count = Math.min(config.batchSize(), config.pairs() - start);
                 List<String> prompts = new ArrayList<>(count);

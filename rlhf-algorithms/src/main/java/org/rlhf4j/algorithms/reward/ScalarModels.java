@@ -101,7 +101,12 @@ public final class ScalarModels implements RewardFunction, ResponseScorer {
 
     /** The scores of one model. */
     public double[] scoreWith(TransformerWeights model, List<Completion> completions) {
-        Nd4jForward forward = new Nd4jForward(model);
+        try (Nd4jForward forward = new Nd4jForward(model)) {
+            return scoreWith(forward, model, completions);
+        }
+    }
+
+    private double[] scoreWith(Nd4jForward forward, TransformerWeights model, List<Completion> completions) {
         int width = encoder.maxSeqLen();
         double[] out = new double[completions.size()];
         for (int start = 0; start < completions.size(); start += BATCH) {
