@@ -190,6 +190,11 @@ class TestRunCommand {
         List<JsonNode> preferences = jsonLines(out.resolve("preferences.jsonl"));
         assertEquals(10, preferences.size());
         assertEquals(2, jsonLines(out.resolve("metrics.jsonl")).size());
+        // summary.json tells a script that the run failed, and why
+        JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("failed", summary.get("status").asText(), summary.toString());
+        assertTrue(summary.get("error").asText().contains(":12: not valid JSON"), summary.toString());
+        assertEquals(2, summary.get("arms").get(0).get("batches").asInt(), summary.toString());
     }
 
     @Test

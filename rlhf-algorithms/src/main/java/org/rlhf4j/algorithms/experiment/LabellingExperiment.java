@@ -80,13 +80,20 @@ public final class LabellingExperiment {
                 if (resume) {
                     log.printf("Resuming %s: %d batch(es) already done%n", outDirectory, done.size());
                 }
-                for (Map.Entry<ArmPlan, FeedbackSource> arm : sources.entrySet()) {
-                    runArm(arm.getKey(), arm.getValue(), files, done, metrics);
-                    warnIfUninformative(arm.getKey(), metrics);
-                    files.writeSummary(summaryJson(summarize(metrics)));
+                try {
+                    for (Map.Entry<ArmPlan, FeedbackSource> arm : sources.entrySet()) {
+                        runArm(arm.getKey(), arm.getValue(), files, done, metrics);
+                        warnIfUninformative(arm.getKey(), metrics);
+                        files.writeSummary(summaryJson(summarize(metrics)).put("status", "running"));
+                    }
+                }
+                catch (RuntimeException e) {
+                    // a failed run says so, with what it did before the failure
+                    files.writeSummary(summaryJson(summarize(metrics)).put("status", "failed").put("error", String.valueOf(e.getMessage())));
+                    throw e;
                 }
                 LabellingSummary summary = summarize(metrics);
-                files.writeSummary(summaryJson(summary));
+                files.writeSummary(summaryJson(summary).put("status", "complete"));
                 return summary;
             }
         }

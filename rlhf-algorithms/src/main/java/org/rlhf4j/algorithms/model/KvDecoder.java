@@ -60,6 +60,11 @@ public final class KvDecoder implements AutoCloseable {
 
     /** Weight views of one batch: pointers for the BLAS, Java copies of the vectors. */
     private static final class Weights {
+        /**
+         * The float copies of non-float weights the buffers point into: held here so that ND4J's deallocator
+         * cannot free their memory while a buffer still reads it (it frees an array once nothing references it).
+         */
+        final java.util.List<INDArray> copies = new java.util.ArrayList<>();
         FloatBuffer tokEmb;
         FloatBuffer posEmb;
         FloatBuffer lmHead;
@@ -171,9 +176,9 @@ public final class KvDecoder implements AutoCloseable {
         TransformerWeights w = source;
         int layers = c.nLayers();
         Weights r = new Weights();
-        r.tokEmb = matrix(w.get(ParamNames.TOK_EMB));
-        r.posEmb = matrix(w.get(ParamNames.POS_EMB));
-        r.lmHead = matrix(w.get(ParamNames.LM_HEAD));
+        r.tokEmb = matrix(w.get(ParamNames.TOK_EMB), r.copies);
+        r.posEmb = matrix(w.get(ParamNames.POS_EMB), r.copies);
+        r.lmHead = matrix(w.get(ParamNames.LM_HEAD), r.copies);
         r.wqkv = new FloatBuffer[layers];
         r.wo = new FloatBuffer[layers];
         r.w1 = new FloatBuffer[layers];
@@ -187,10 +192,10 @@ public final class KvDecoder implements AutoCloseable {
         r.ln2g = new float[layers][];
         r.ln2b = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            r.wqkv[l] = matrix(p(l, "attn.wqkv"));
-            r.wo[l] = matrix(p(l, "attn.wo"));
-            r.w1[l] = matrix(p(l, "mlp.w1"));
-            r.w2[l] = matrix(p(l, "mlp.w2"));
+            r.wqkv[l] = matrix(p(l, "attn.wqkv"), r.copies);
+            r.wo[l] = matrix(p(l, "attn.wo"), r.copies);
+            r.w1[l] = matrix(p(l, "mlp.w1"), r.copies);
+            r.w2[l] = matrix(p(l, "mlp.w2"), r.copies);
             r.bqkv[l] = vector(p(l, "attn.bqkv"));
             r.bo[l] = vector(p(l, "attn.bo"));
             r.b1[l] = vector(p(l, "mlp.b1"));
@@ -209,12 +214,14 @@ public final class KvDecoder implements AutoCloseable {
         return source.get(ParamNames.layer(layer, suffix));
     }
 
-    /** The weight's memory when it is a plain FLOAT array, else a float copy's. */
-    private static FloatBuffer matrix(INDArray w) {
+    /** The weight's memory when it is a plain FLOAT array, else a float copy's (kept alive in {@code copies}). */
+    private static FloatBuffer matrix(INDArray w, java.util.List<INDArray> copies) {
         if (w.dataType() == DataType.FLOAT && BlockOps.isPlain(w)) {
             return BlockOps.floats(w);
         }
-        return BlockOps.floats(w.castTo(DataType.FLOAT).dup('c'));
+        INDArray copy = w.castTo(DataType.FLOAT).dup('c');
+        copies.add(copy);
+        return BlockOps.floats(copy);
     }
 
     private static float[] vector(INDArray v) {
