@@ -178,6 +178,11 @@ public final class ShardedBackprop implements AutoCloseable {
         return buffer != null ? buffer : weights.get(name).ulike();
     }
 
+    /** Name prefix of this instance's worker threads (null with one worker); for tests. */
+    String threadNamePrefix() {
+        return pool == null ? null : pool.threadNamePrefix();
+    }
+
     /** Shards (and threads) per call. */
     public int workers() {
         return shards.length;

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Masked next-token cross-entropy and its gradients for a {@code [B,T]} batch, with the batch cut into
@@ -25,16 +24,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: libnd4j's element-wise operations are slow and their own multi-threading does not pay at this
  * model size, but two Java threads each calling single-threaded ops run truly in parallel
  * (bench/README.md). With {@code workers = 1} this is exactly the single pass, on the calling thread.
- * An instance is not thread-safe: one call at a time.
+ * An instance is not thread-safe: one call at a time. It is {@link ShardedBackprop} with the LM loss.
  */
 public final class ShardedLmBackprop implements AutoCloseable {
-    private final int batch;
-    private final int seqLen;
-    private final int[] rowStart;
-    private final Nd4jBackprop[] shards;
-    private final INDArray[] dLogits;
-    private final Map<String, INDArray> gradients;
-    private final ShardPool pool;
+    private final ShardedBackprop backprop;
 
     /**
      * @param weights model with an LM head (read, never written)
@@ -54,40 +47,27 @@ public final class ShardedLmBackprop implements AutoCloseable {
         if (batch <= 0 || workers <= 0) {
             throw new IllegalArgumentException("batch and workers must be positive: " + batch + ", " + workers);
         }
-        this.batch = batch;
-        this.seqLen = seqLen;
-        int n = Math.min(workers, batch);
-        rowStart = ShardPool.rowStarts(batch, n);
-        shards = new Nd4jBackprop[n];
-        dLogits = new INDArray[n];
-        for (int k = 0; k < n; k++) {
-            int rows = rowStart[k + 1] - rowStart[k];
-            // shard 0 writes straight into the caller's buffers; the others are added to it afterwards
-            shards[k] = new Nd4jBackprop(weights, rows, seqLen, k == 0 ? gradientBuffers : Map.of());
-            dLogits[k] = Nd4j.create(weights.dataType(), (long) rows * seqLen, weights.config().vocabSize());
-        }
-        gradients = shards[0].gradients();
-        pool = n > 1 ? new ShardPool(n) : null;
+        this.backprop = new ShardedBackprop(weights, batch, seqLen, workers, 1, gradientBuffers);
     }
 
     /** Name prefix of this instance's worker threads (null with one worker); for tests. */
     String threadNamePrefix() {
-        return pool == null ? null : pool.threadNamePrefix();
+        return backprop.threadNamePrefix();
     }
 
     /** Shards (and threads) per call. */
     public int workers() {
-        return shards.length;
+        return backprop.workers();
     }
 
     /** Rows B of the batches this instance serves. */
     public int batch() {
-        return batch;
+        return backprop.batch();
     }
 
     /** Columns T of the batches this instance serves. */
     public int seqLen() {
-        return seqLen;
+        return backprop.seqLen();
     }
 
     /**
@@ -100,36 +80,15 @@ public final class ShardedLmBackprop implements AutoCloseable {
         requireNonNull(ids, "ids is null");
         requireNonNull(targets, "targets is null");
         requireNonNull(mask, "mask is null");
+        int batch = backprop.batch();
         if (ids.length != batch || targets.length != batch || mask.length != batch) {
             throw new IllegalArgumentException("ids, targets and mask must have " + batch + " rows");
         }
         double count = LmLoss.maskSum(mask);
         double normaliser = count > 0 ? count : 1; // an all-zero mask: every shard gives 0 and a zero gradient
-        double[] losses = new double[shards.length];
-        if (pool == null) {
-            return runShard(0, ids, targets, mask, normaliser);
-        }
-        pool.runAll(shards.length, k -> losses[k] = runShard(k, ids, targets, mask, normaliser));
-        double loss = losses[0];
-        for (int k = 1; k < shards.length; k++) {
-            loss += losses[k];
-            Map<String, INDArray> g = shards[k].gradients();
-            for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
-                e.getValue().addi(g.get(e.getKey()));
-            }
-        }
-        return loss;
-    }
-
-    private double runShard(int k, int[][] ids, int[][] targets, float[][] mask, double normaliser) {
-        int from = rowStart[k];
-        int to = rowStart[k + 1];
-        int[][] shardTargets = Arrays.copyOfRange(targets, from, to);
-        float[][] shardMask = Arrays.copyOfRange(mask, from, to);
-        INDArray logits = shards[k].forward(Arrays.copyOfRange(ids, from, to));
-        double loss = LmLoss.maskedCrossEntropy(logits, shardTargets, shardMask, normaliser, dLogits[k]);
-        shards[k].backward(dLogits[k], null);
-        return loss;
+        return backprop.lossAndGradients(ids, shard -> LmLoss.maskedCrossEntropy(shard.logits(),
+                Arrays.copyOfRange(targets, shard.fromRow(), shard.toRow()), Arrays.copyOfRange(mask, shard.fromRow(), shard.toRow()),
+                normaliser, shard.dLogits()));
     }
 
     /**
@@ -137,14 +96,12 @@ public final class ShardedLmBackprop implements AutoCloseable {
      * (the buffers given to the constructor where named; overwritten by the next call).
      */
     public Map<String, INDArray> gradients() {
-        return gradients;
+        return backprop.gradients();
     }
 
     /** Stops the worker threads (idempotent); the instance must not be used afterwards. */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.close();
-        }
+        backprop.close();
     }
 }
