@@ -46,7 +46,7 @@ public record RewardModelConfig(
         Pooling pooling) {
     public static final int DEFAULT_EPOCHS = 2;
     public static final int DEFAULT_BATCH_SIZE = 32;
-    public static final double DEFAULT_LR = 1e-3;
+    public static final double DEFAULT_LR = 5e-4;
     public static final int DEFAULT_WARMUP = 10;
     public static final int DEFAULT_LOG_EVERY = 5;
 
