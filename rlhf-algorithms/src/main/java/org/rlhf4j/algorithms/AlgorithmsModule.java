@@ -2,13 +2,15 @@ package org.rlhf4j.algorithms;
 
 import com.google.inject.Binder;
 import org.rlhf4j.algorithms.dpo.DpoFactory;
+import org.rlhf4j.algorithms.grpo.GrpoFactory;
 import org.rlhf4j.api.plugin.PluginBinders;
 import org.rlhf4j.api.plugin.RlhfModule;
 
-/** Registers the engine's algorithm types, like every plugin: {@code dpo}. */
+/** Registers the engine's algorithm types, like every plugin: {@code dpo}, {@code grpo}. */
 public final class AlgorithmsModule implements RlhfModule {
     @Override
     public void configure(Binder binder) {
         PluginBinders.algorithms(binder).addBinding(DpoFactory.TYPE).to(DpoFactory.class);
+        PluginBinders.algorithms(binder).addBinding(GrpoFactory.TYPE).to(GrpoFactory.class);
     }
 }

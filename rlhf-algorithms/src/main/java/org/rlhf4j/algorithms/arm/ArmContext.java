@@ -29,6 +29,9 @@ public interface ArmContext {
     /** Encodes prompts and responses as the models read them. */
     SequenceEncoder encoder();
 
+    /** The task's TRAIN prompts (online algorithms sample their rollouts on them). */
+    List<String> trainPrompts();
+
     /** The arm's training preferences (empty for an arm without feedback pairs). */
     List<LabelledPair> preferences();
 

@@ -482,6 +482,11 @@ final class ArmRunner {
             }
 
             @Override
+            public List<String> trainPrompts() {
+                return shared.task().prompts(Split.TRAIN);
+            }
+
+            @Override
             public List<LabelledPair> preferences() {
                 return train;
             }

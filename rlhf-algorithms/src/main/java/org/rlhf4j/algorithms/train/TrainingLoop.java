@@ -38,6 +38,14 @@ public final class TrainingLoop {
     public interface Step {
         /** Computes the loss of the examples {@code batch} and leaves its gradients in the loop's gradient map. */
         StepResult compute(int[] batch);
+
+        /**
+         * The same for optimizer step {@code step} (counting from 1); steps that draw random numbers (rollouts)
+         * seed them from the step, so a resumed run draws the same ones. The default ignores the step.
+         */
+        default StepResult compute(long step, int[] batch) {
+            return compute(batch);
+        }
     }
 
     /** Where the loop writes its metrics lines. */
@@ -152,7 +160,7 @@ public final class TrainingLoop {
         double lastLoss = Double.NaN;
         for (long s = start + 1; s <= options.steps(); s++) {
             double lr = optimizer.currentLr();
-            StepResult result = step.compute(order.batch(s));
+            StepResult result = step.compute(s, order.batch(s));
             double norm = GradClip.globalNorm(gradients.values());
             if (!Double.isFinite(result.loss()) || !Double.isFinite(norm)) {
                 skipped++;

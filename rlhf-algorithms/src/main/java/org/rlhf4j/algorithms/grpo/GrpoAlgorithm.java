@@ -1,0 +1,165 @@
+package org.rlhf4j.algorithms.grpo;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rlhf4j.algorithms.arm.ArmContext;
+import org.rlhf4j.algorithms.arm.ArmTraining;
+import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
+import org.rlhf4j.algorithms.generation.GenerationResult;
+import org.rlhf4j.algorithms.generation.Generator;
+import org.rlhf4j.algorithms.generation.SamplingConfig;
+import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
+import org.rlhf4j.algorithms.optim.AdamW;
+import org.rlhf4j.algorithms.optim.LrSchedule;
+import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.algorithms.reward.RewardFunction;
+import org.rlhf4j.algorithms.reward.Rewards;
+import org.rlhf4j.algorithms.tokenizer.SpecialTokens;
+import org.rlhf4j.algorithms.train.DataOrder;
+import org.rlhf4j.algorithms.train.StepResult;
+import org.rlhf4j.algorithms.train.TrainingLoop;
+import org.rlhf4j.algorithms.util.Rng;
+import org.rlhf4j.algorithms.util.Seeds;
+import org.rlhf4j.api.feedback.Completion;
+
+/**
+ * GRPO and RLOO (TRL's {@code GRPOTrainer}/{@code RLOOTrainer} with one pass per batch of rollouts): each step
+ * samples {@code group_size} responses to each of {@code prompts_per_step} TRAIN prompts from the current policy,
+ * scores them through the arm's reward seam (a learning source first observes them), turns the rewards into
+ * group-baseline advantages and takes one AdamW step on {@link GroupPolicyLoss} with the per-token KL to the SFT
+ * reference. The rollouts of step {@code s} are seeded from {@code s}, so a resumed run draws the same ones.
+ * Logged under TRL's names: {@code reward}, {@code reward_std} (within groups), {@code kl},
+ * {@code completions/mean_length}, {@code frac_reward_zero_std}, beside {@code grpo/loss}.
+ */
+public final class GrpoAlgorithm implements PolicyAlgorithm {
+    static final String PHASE = "grpo";
+
+    private final GrpoConfig config;
+
+    public GrpoAlgorithm(GrpoConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    public Input input() {
+        return Input.REWARDS;
+    }
+
+    @Override
+    public ArmTraining train(ArmContext context) throws IOException {
+        RewardFunction rewards = context.rewards().orElseThrow(() -> new IllegalStateException(
+                "arm '" + context.arm() + "': grpo needs rewards (a reward_model)"));
+        List<String> prompts = context.trainPrompts();
+        int k = config.groupSize();
+        int groups = Math.min(config.promptsPerStep(), prompts.size());
+        int rows = groups * k;
+        DataOrder order = new DataOrder(prompts.size(), groups, Seeds.derive(context.seed(), "prompts"));
+        int steps = config.steps();
+        context.log().printf("Arm %s: %s on %s, %d steps of %d prompts x %d responses%n", context.arm(),
+                config.baseline() == GroupPolicyLoss.Baseline.GROUP ? "GRPO" : "RLOO", rewards.describe(), steps, groups, k);
+        context.log().flush();
+        AdamW optimizer = new AdamW(context.policy(), new AdamW.Config(
+                new LrSchedule(config.lr(), Math.min(config.warmup(), steps), steps, 0.1), 0.9, 0.95, 1e-8, config.weightDecay(),
+                config.maxGradNorm()));
+        int maxSeqLen = context.policy().config().maxSeqLen();
+        try (Generator generator = new Generator(context.policy());
+                GrpoStep step = new GrpoStep(context.policy(), context.reference(), rows, k, context.workers(),
+                        optimizer.gradientBuffers())) {
+            TrainingLoop.Step rollout = new TrainingLoop.Step() {
+                @Override
+                public StepResult compute(int[] batch) {
+                    throw new IllegalStateException("a GRPO step needs its step number");
+                }
+
+                @Override
+                public StepResult compute(long s, int[] batch) {
+                    List<String> stepPrompts = new ArrayList<>(rows);
+                    List<int[]> ids = new ArrayList<>(rows);
+                    int longest = 0;
+                    for (int index : batch) {
+                        int[] encoded = context.encoder().tokenizer().encode(prompts.get(index), true, false);
+                        longest = Math.max(longest, encoded.length);
+                        for (int j = 0; j < k; j++) {
+                            stepPrompts.add(prompts.get(index));
+                            ids.add(encoded);
+                        }
+                    }
+                    int maxNew = Math.min(config.maxNewTokens(), maxSeqLen - longest);
+                    GenerationResult result = generator.generate(ids,
+                            new SamplingConfig(maxNew, config.temperature(), 0, 1.0, SpecialTokens.EOS_ID, true),
+                            new Rng(Seeds.derive(context.seed(), "rollouts", Long.toString(s))));
+                    List<Completion> completions = new ArrayList<>(rows);
+                    List<Encoded> sequences = new ArrayList<>(rows);
+                    int[] lengths = new int[rows];
+                    for (int r = 0; r < rows; r++) {
+                        int[] response = result.response(r);
+                        completions.add(new Completion(stepPrompts.get(r), context.encoder().tokenizer().decode(response)));
+                        int[] tokens = new int[ids.get(r).length + response.length];
+                        System.arraycopy(ids.get(r), 0, tokens, 0, ids.get(r).length);
+                        System.arraycopy(response, 0, tokens, ids.get(r).length, response.length);
+                        sequences.add(new Encoded(tokens, ids.get(r).length));
+                        lengths[r] = response.length;
+                    }
+                    rewards.observe(completions, s);
+                    Rewards scored = rewards.score(completions);
+                    double[] advantages = GroupPolicyLoss.advantages(scored.rewards(), k, config.baseline());
+                    double[] weights = GroupPolicyLoss.tokenWeights(lengths, config.lossNormalisation());
+                    GrpoStep.Result update = step.compute(sequences, advantages, weights, config.beta());
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    metrics.put("reward", mean(scored.rewards()));
+                    metrics.put("reward_std", groupStd(scored.rewards(), k));
+                    metrics.put("frac_reward_zero_std", zeroStdGroups(scored.rewards(), k));
+                    metrics.put("kl", update.kl());
+                    metrics.put("completions/mean_length", mean(java.util.Arrays.stream(lengths).asDoubleStream().toArray()));
+                    scored.costs().ifPresent(costs -> metrics.put("cost", mean(costs)));
+                    return new StepResult(update.loss(), metrics);
+                }
+            };
+            TrainingLoop loop = new TrainingLoop(context.policy(), optimizer, step.gradients(), order,
+                    new TrainingLoop.Options(context.arm(), PHASE, steps, config.logEvery(), config.checkpointEvery(), 20),
+                    context.metrics(), context.checkpoints(PHASE), context.configJson()).onStep(context.progress());
+            TrainingLoop.Result result = loop.run(context.resume(), rollout);
+            return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
+        }
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return values.length > 0 ? sum / values.length : 0;
+    }
+
+    /** The mean over groups of the rewards' standard deviation within a group. */
+    private static double groupStd(double[] rewards, int k) {
+        double total = 0;
+        for (int g = 0; g < rewards.length; g += k) {
+            double mean = mean(java.util.Arrays.copyOfRange(rewards, g, g + k));
+            double variance = 0;
+            for (int i = g; i < g + k; i++) {
+                variance += (rewards[i] - mean) * (rewards[i] - mean);
+            }
+            total += Math.sqrt(variance / (k - 1));
+        }
+        return total / (rewards.length / k);
+    }
+
+    /** The share of groups whose rewards are all equal (no learning signal). */
+    private static double zeroStdGroups(double[] rewards, int k) {
+        int zero = 0;
+        for (int g = 0; g < rewards.length; g += k) {
+            boolean same = true;
+            for (int i = g + 1; i < g + k; i++) {
+                same &= rewards[i] == rewards[g];
+            }
+            zero += same ? 1 : 0;
+        }
+        return (double) zero / (rewards.length / k);
+    }
+}

@@ -1,0 +1,75 @@
+package org.rlhf4j.algorithms.grpo;
+
+import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
+
+/**
+ * Settings of the {@code grpo} algorithm (TRL's {@code GRPOConfig} names and defaults where TRL has them).
+ *
+ * @param groupSize responses sampled per prompt, {@code k} (default 4)
+ * @param promptsPerStep prompts per optimizer step (default 8): a step trains on {@code k * prompts} responses
+ * @param steps optimizer steps, each on fresh rollouts of the current policy (default 100)
+ * @param baseline {@code group} (GRPO: group mean, advantages divided by the group's std, default) or
+ *     {@code leave_one_out} (RLOO)
+ * @param lossNormalisation {@code sequence} (GRPO, default) or {@code token} (DAPO, Dr. GRPO)
+ * @param beta the weight of the per-token KL (k3) to the SFT reference (default 0.04)
+ * @param temperature rollout sampling temperature (default 1)
+ * @param maxNewTokens the most tokens per rollout, capped by the context (default 40)
+ * @param lr peak learning rate, linear warm-up then cosine decay to a tenth (default 5e-5)
+ * @param warmup warm-up steps (default 5)
+ * @param weightDecay AdamW decoupled weight decay (default 0)
+ * @param maxGradNorm global-norm gradient clip, 0 for none (default 1)
+ * @param logEvery steps per metrics line (default 5)
+ * @param checkpointEvery steps between checkpoints (default 20)
+ */
+public record GrpoConfig(
+        Integer groupSize,
+        Integer promptsPerStep,
+        Integer steps,
+        GroupPolicyLoss.Baseline baseline,
+        GroupPolicyLoss.Normalisation lossNormalisation,
+        Double beta,
+        Double temperature,
+        Integer maxNewTokens,
+        Double lr,
+        Integer warmup,
+        Double weightDecay,
+        Double maxGradNorm,
+        Integer logEvery,
+        Integer checkpointEvery) {
+    public GrpoConfig {
+        groupSize = atLeast("group_size", groupSize, 4, 2);
+        promptsPerStep = atLeast("prompts_per_step", promptsPerStep, 8, 1);
+        steps = atLeast("steps", steps, 100, 1);
+        baseline = baseline == null ? GroupPolicyLoss.Baseline.GROUP : baseline;
+        lossNormalisation = lossNormalisation == null ? GroupPolicyLoss.Normalisation.SEQUENCE : lossNormalisation;
+        beta = within("beta", beta, 0.04, 0, 100);
+        temperature = within("temperature", temperature, 1.0, 1e-3, 100);
+        maxNewTokens = atLeast("max_new_tokens", maxNewTokens, 40, 1);
+        lr = within("lr", lr, 5e-5, 1e-12, 1);
+        warmup = atLeast("warmup", warmup, 5, 0);
+        weightDecay = within("weight_decay", weightDecay, 0.0, 0, 1);
+        maxGradNorm = within("max_grad_norm", maxGradNorm, 1.0, 0, Double.MAX_VALUE);
+        logEvery = atLeast("log_every", logEvery, 5, 1);
+        checkpointEvery = atLeast("checkpoint_every", checkpointEvery, 20, 1);
+    }
+
+    private static int atLeast(String key, Integer value, int defaultValue, int min) {
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    private static double within(String key, Double value, double defaultValue, double min, double max) {
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
+        }
+        return value;
+    }
+}
