@@ -4,7 +4,10 @@ package org.rlhf4j.cli;
 final class ArmsConfigs {
     private ArmsConfigs() {}
 
-    /** SFT, preferences from simulated annotators, reward and cost models, DPO and IPO on the same preferences. */
+    /**
+     * SFT, preferences from simulated annotators, reward and cost models, DPO and IPO on the same preferences, and
+     * GRPO on a reward model trained on them.
+     */
     static final String TINY = """
             name: tiny-arms
             seed: 11
@@ -24,6 +27,10 @@ final class ArmsConfigs {
               - name: ipo
                 preferences: {from: rlhf}
                 algorithm: {type: dpo, loss_type: ipo, epochs: 1, batch_size: 4, log_every: 2}
+              - name: grpo
+                preferences: {from: rlhf}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                algorithm: {type: grpo, group_size: 2, prompts_per_step: 2, steps: 4, max_new_tokens: 12, log_every: 2, lr: 0.001}
             """;
 
     /** {@link #TINY} with {@code epochs} DPO epochs. */

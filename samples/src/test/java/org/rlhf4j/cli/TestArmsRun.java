@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rlhf4j.algorithms.metrics.MetricsLog;
 
 /**
- * {@code rlhf run} of a shrunken task experiment through SFT, preferences, reward and cost models, DPO and
- * IPO: every output file and field, and the same numbers from a second run of the same config and seed.
+ * {@code rlhf run} of a shrunken task experiment through SFT, preferences, reward and cost models, DPO, IPO
+ * and GRPO: every output file and field, and the same numbers from a second run of the same config and seed.
  */
 class TestArmsRun {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,13 +66,18 @@ class TestArmsRun {
                 "logps/chosen", "logps/rejected", "dpo/lr", "dpo/grad_norm", "dpo/skipped_steps"}) {
             assertTrue(dpo.get(0).has(field), field + " missing in " + dpo.get(0));
         }
-        assertEquals(Set.of("sft", "rlhf", "dpo", "ipo"), metrics.stream().filter(line -> "eval".equals(line.path("phase").asText()))
+        JsonNode grpo = metrics.stream().filter(line -> "grpo".equals(line.path("phase").asText())).findFirst().orElseThrow();
+        for (String field : new String[] {"grpo/loss", "reward", "reward_std", "frac_reward_zero_std", "kl", "completions/mean_length",
+                "grpo/lr", "grpo/grad_norm", "grpo/skipped_steps"}) {
+            assertTrue(grpo.has(field), field + " missing in " + grpo);
+        }
+        assertEquals(Set.of("sft", "rlhf", "dpo", "ipo", "grpo"), metrics.stream().filter(line -> "eval".equals(line.path("phase").asText()))
                 .map(line -> line.get("arm").asText()).collect(Collectors.toSet()));
 
         // samples.jsonl: SFT's and each trained arm's EVAL samples (rlhf has no algorithm: its policy is SFT's)
         List<JsonNode> samples = MetricsLog.readLines(out.resolve("samples.jsonl"));
-        assertEquals(List.of("sft", "dpo", "ipo"), samples.stream().map(line -> line.get("arm").asText()).distinct().toList());
-        assertEquals(24, samples.size()); // 3 policies x 4 prompts x 2 samples
+        assertEquals(List.of("sft", "dpo", "ipo", "grpo"), samples.stream().map(line -> line.get("arm").asText()).distinct().toList());
+        assertEquals(32, samples.size()); // 4 policies x 4 prompts x 2 samples
         for (JsonNode line : samples) {
             for (String field : new String[] {"arm", "prompt", "response", "gold_reward", "gold_cost"}) {
                 assertTrue(line.has(field), field + " missing in " + line);
@@ -83,7 +88,7 @@ class TestArmsRun {
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertEquals("complete", summary.get("status").asText());
         assertTrue(summary.get("warnings").isArray(), summary.toString());
-        List<String> names = List.of("rlhf", "dpo", "ipo");
+        List<String> names = List.of("rlhf", "dpo", "ipo", "grpo");
         assertEquals(names.size(), summary.get("arms").size());
         for (int i = 0; i < names.size(); i++) {
             JsonNode arm = summary.get("arms").get(i);
@@ -106,6 +111,8 @@ class TestArmsRun {
         // k1 KL can come out negative on 8 samples; k3 is never negative and 0 only for an unchanged policy
         assertTrue(dpoArm.get("steps").asInt() > 0 && dpoArm.get("evaluation").get("kl_k3").asDouble() > 0, dpoArm.toString());
         assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/dpo/dpo")));
+        assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/grpo/grpo")));
+        assertEquals(4, summary.get("arms").get(3).get("steps").asInt());
         assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/rlhf/reward_model")));
 
         // the same config and seed give the same numbers
