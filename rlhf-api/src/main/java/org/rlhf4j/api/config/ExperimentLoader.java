@@ -41,26 +41,20 @@ public final class ExperimentLoader {
         for (int i = 0; i < config.arms().size(); i++) {
             ArmConfig arm = config.arms().get(i);
             ConfigPath at = ConfigPath.ROOT.field("arms").index(i);
-            Optional<ArmPlan.Bound<FeedbackSourceFactory<?>>> feedback = arm.feedback().map(typed -> new ArmPlan.Bound<>(
-                    registry.feedbackSource(bindTypeName(tree, at.field("feedback"), PluginKind.FEEDBACK, typed)),
-                    bindTyped(tree, at.field("feedback"), PluginKind.FEEDBACK, typed)));
-            Optional<ArmPlan.Bound<AlgorithmFactory<?>>> algorithm = arm.algorithm().map(typed -> new ArmPlan.Bound<>(
-                    registry.algorithm(bindTypeName(tree, at.field("algorithm"), PluginKind.ALGORITHM, typed)),
-                    bindTyped(tree, at.field("algorithm"), PluginKind.ALGORITHM, typed)));
+            Optional<ArmPlan.Bound<FeedbackSourceFactory<?>>> feedback = arm.feedback()
+                    .map(typed -> bound(tree, at.field("feedback"), PluginKind.FEEDBACK, typed, registry::feedbackSource));
+            Optional<ArmPlan.Bound<AlgorithmFactory<?>>> algorithm = arm.algorithm()
+                    .map(typed -> bound(tree, at.field("algorithm"), PluginKind.ALGORITHM, typed, registry::algorithm));
             arms.add(new ArmPlan(arm, feedback, algorithm));
         }
         return new ExperimentPlan(file, config, task, arms);
     }
 
-    /** The type name, checked to be registered (reported at the {@code type} key otherwise). */
-    private String bindTypeName(ConfigTree tree, ConfigPath path, PluginKind kind, TypedConfig typed) {
-        try {
-            registry.type(kind, typed.type());
-        }
-        catch (UnknownTypeException e) {
-            throw tree.error(path.field("type"), e.getMessage(), e);
-        }
-        return typed.type();
+    /** The registered factory of {@code typed} with its bound settings (an unknown type is reported at its key first). */
+    private <F> ArmPlan.Bound<F> bound(ConfigTree tree, ConfigPath path, PluginKind kind, TypedConfig typed,
+            java.util.function.Function<String, F> factory) {
+        Object settings = bindTyped(tree, path, kind, typed);
+        return new ArmPlan.Bound<>(factory.apply(typed.type()), settings);
     }
 
     private Object bindTyped(ConfigTree tree, ConfigPath path, PluginKind kind, TypedConfig typed) {
