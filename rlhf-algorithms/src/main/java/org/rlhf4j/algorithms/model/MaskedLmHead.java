@@ -129,7 +129,7 @@ public final class MaskedLmHead {
         Nd4j.gemm(hiddenRows, dLogits, dLmHead, true, false, 1.0, 0.0);
         INDArray dRows = first(dSelectedFull);
         Nd4j.gemm(dLogits, lmHead, dRows, false, true, 1.0, 0.0);
-        scatter(dRows, dHidden);
+        BlockOps.scatterRows(dRows, selected, count, dHidden);
     }
 
     /** The first {@link #count} rows of {@code full}: a contiguous view at offset 0. */
@@ -137,23 +137,4 @@ public final class MaskedLmHead {
         return count == full.size(0) ? full : full.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
     }
 
-    /** {@code dHidden[selected[i]] = dRows[i]}, zero elsewhere. */
-    private void scatter(INDArray dRows, INDArray dHidden) {
-        long n = dHidden.length();
-        if (dHidden.dataType() == DataType.FLOAT && !dHidden.isView() && BlockOps.isPlain(dHidden) && dHidden.offset() == 0) {
-            float[] src = dRows.data().asFloat();
-            float[] out = new float[Math.toIntExact(n)];
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(src, i * d, out, selected[i] * d, d);
-            }
-            dHidden.data().setData(out);
-            return;
-        }
-        double[] src = dRows.dup('c').data().asDouble();
-        double[] out = new double[Math.toIntExact(n)];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(src, i * d, out, selected[i] * d, d);
-        }
-        dHidden.assign(Nd4j.create(out, dHidden.shape(), dHidden.dataType()));
-    }
 }
