@@ -11,7 +11,7 @@ import json
 import sys
 
 KEYS = ["train_tokens_per_s", "logprob_tokens_per_s", "generate_tokens_per_s",
-        "generate_kv_tokens_per_s", "matmul_1024_gflops"]
+        "generate_kv_tokens_per_s", "dpo_step_pairs_per_s", "reward_model_step_pairs_per_s", "matmul_1024_gflops"]
 
 
 def main(paths):

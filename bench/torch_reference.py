@@ -10,6 +10,13 @@ as `rlhf bench --json`, printing one JSON object with the same keys:
   generate_tokens_per_s     sampling WITHOUT a key/value cache (the prefix is recomputed per token)
   generate_kv_tokens_per_s  sampling with torch's own key/value cache: the few lines a user writes (keys and
                             values cached per layer, torch.cat of one new column per step)
+  dpo_step_pairs_per_s      one DPO step on a fixed batch of batch/2 pairs (bench_pairs): policy forward over the
+                            concatenated chosen+rejected batch, log-probs of the response tokens gathered and
+                            summed, sigmoid loss (beta 0.1) against reference log-probs computed once beforehand,
+                            backward, clip(1.0), AdamW step
+  reward_model_step_pairs_per_s  one reward-model step on the same pairs: the backbone (no lm_head) with a scalar
+                            head read at the last response token, Bradley-Terry loss -logsigmoid(r_c - r_r),
+                            backward, clip(1.0), AdamW step
   matmul_1024_gflops        1024 x 1024 float32 matmul
 
 Two model shapes (--shapes, both by default): "default" (V=1024, D=128, H=4, L=2, T=48, batch 32) at the
@@ -18,7 +25,7 @@ with the same keys (no generate_tokens_per_s there: recomputing the prefix is fo
 
 Each figure is the median (with min and max) of --repeats timed runs after --warmup untimed runs.
 Token counts: training counts batch * seq_len tokens per optimizer step (--train-steps steps per
-timed run), log-prob batch * seq_len per forward pass (--logprob-batches per run), generation
+timed run; the DPO and reward-model steps count batch/2 pairs per step, --train-steps steps per run), log-prob batch * seq_len per forward pass (--logprob-batches per run), generation
 batch * new_tokens sampled tokens per run.
 
 Run with Debian's interpreter and OpenBLAS installed (apt-get install python3-torch libopenblas0-pthread):
@@ -80,8 +87,10 @@ def parse_args():
     return p.parse_args()
 
 
-def init_params(V, D, H, L, T, gen):
-    """Parameters named and shaped as in docs/model.md; init std 0.02, output projections / sqrt(2L)."""
+def init_params(V, D, H, L, T, gen, lm_head=True, scalar_head=False):
+    """Parameters named and shaped as in docs/model.md; init std 0.02, output projections / sqrt(2L).
+
+    A reward model (scalar_head=True, lm_head=False) carries head.w [D,1] and head.b [1] instead of lm_head."""
     def normal(*shape, std=0.02):
         return torch.randn(*shape, generator=gen) * std
 
@@ -102,7 +111,11 @@ def init_params(V, D, H, L, T, gen):
         P[f"h{i}.mlp.b2"] = torch.zeros(D)
     P["ln_f.g"] = torch.ones(D)
     P["ln_f.b"] = torch.zeros(D)
-    P["lm_head"] = normal(D, V)
+    if lm_head:
+        P["lm_head"] = normal(D, V)
+    if scalar_head:
+        P["head.w"] = normal(D, 1)
+        P["head.b"] = torch.zeros(1)
     return {k: torch.nn.Parameter(v) for k, v in P.items()}
 
 
@@ -123,6 +136,10 @@ class Model:
 
     def forward(self, ids):
         """Full causal forward: ids [B,T] -> logits [B,T,V]."""
+        return self.hidden(ids) @ self.P["lm_head"]
+
+    def hidden(self, ids):
+        """Full causal forward up to the final layer norm: ids [B,T] -> hidden states [B,T,D]."""
         P, D = self.P, self.D
         B, T = ids.shape
         x = P["tok_emb"][ids] + P["pos_emb"][:T]
@@ -134,7 +151,7 @@ class Model:
             y = (att @ v).transpose(1, 2).reshape(B, T, D)
             x = x + y @ P[f"h{i}.attn.wo"] + P[f"h{i}.attn.bo"]
             x = x + self.mlp(self.ln(x, f"h{i}.ln2"), i)
-        return self.ln(x, "ln_f") @ P["lm_head"]
+        return self.ln(x, "ln_f")
 
     def forward_cached(self, ids, cache, start):
         """Forward of ids [B,t] at positions start..start+t with a key/value cache (list of [k, v])."""
@@ -155,6 +172,42 @@ class Model:
             x = x + y @ P[f"h{i}.attn.wo"] + P[f"h{i}.attn.bo"]
             x = x + self.mlp(self.ln(x, f"h{i}.ln2"), i)
         return self.ln(x, "ln_f") @ P["lm_head"]
+
+
+def bench_pairs(shape):
+    """The fixed synthetic preference batch of the DPO and reward-model steps, exactly rlhf4j's BenchPairs
+    (org.rlhf4j.algorithms.bench.paths): batch/2 pairs; pair i shares a prompt of prompt_len tokens (<bos> = 1, then
+    4 + (131 i + 17 j) mod (V - 4)); its chosen response has 20 + (7 i) mod 11 tokens and its rejected one
+    20 + (7 i + 5) mod 11 (<eos> = 2 included), cut to seq_len - prompt_len; response token j of side s is
+    4 + (257 (2 i + s + 1) + 29 j) mod (V - 4). Returns (chosen, rejected, prompt_len): lists of token lists."""
+    V, T, B, p = shape["vocab"], shape["seq_len"], shape["batch"], shape["prompt_len"]
+    n = max(1, B // 2)
+    mod = max(1, V - 4)
+    sides = ([], [])
+    for i in range(n):
+        for side in (0, 1):
+            resp = min(20 + (7 * i + 5 * side) % 11, T - p)
+            tokens = [1] + [4 + (131 * i + 17 * j) % mod for j in range(1, p)]
+            tokens += [4 + (257 * (2 * i + side + 1) + 29 * j) % mod for j in range(p, p + resp - 1)] + [2]
+            sides[side].append(tokens)
+    return sides[0], sides[1], p
+
+
+def padded(rows, T):
+    """Right-pads token lists with 0 to a [len(rows), T] tensor."""
+    out = torch.zeros(len(rows), T, dtype=torch.long)
+    for r, tokens in enumerate(rows):
+        out[r, :len(tokens)] = torch.tensor(tokens)
+    return out
+
+
+def adamw(P, lr):
+    """rlhf4j's AdamW.Config.defaults: betas (0.9, 0.95), eps 1e-8, weight decay 0.01 on rank-2 parameters only.
+    (rlhf4j adds eps to sqrt(v) before the bias correction, torch after: same cost, ~eps difference.)"""
+    decay = [p for p in P.values() if p.dim() >= 2]
+    no_decay = [p for p in P.values() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
+                             lr=lr, betas=(0.9, 0.95), eps=1e-8)
 
 
 def check_kv_cache(model, V, L, gen):
@@ -221,13 +274,8 @@ def run_shape(a, shape, only, first):
                      "params": sum(p.numel() for p in P.values())}}
 
     if want("train_tokens_per_s"):
-        # the same step as rlhf4j's AdamW (AdamW.Config.defaults): betas (0.9, 0.95), eps 1e-8, weight
-        # decay 0.01 on rank-2 parameters (matrices, embeddings) only, global-norm clip 1.0 below.
-        # (rlhf4j adds eps to sqrt(v) before the bias correction, torch after: same cost, ~eps difference.)
-        decay = [p for p in P.values() if p.dim() >= 2]
-        no_decay = [p for p in P.values() if p.dim() < 2]
-        opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-                                lr=a.lr, betas=(0.9, 0.95), eps=1e-8)
+        # the same step as rlhf4j's AdamW (AdamW.Config.defaults), global-norm clip 1.0 below
+        opt = adamw(P, a.lr)
 
         def train():
             for _ in range(a.train_steps):
@@ -284,6 +332,70 @@ def run_shape(a, shape, only, first):
             return B * new_tokens
 
         out["generate_kv_tokens_per_s"] = summary(timed(generate_kv, a.warmup, a.repeats), "tokens/s")
+
+    if want("dpo_step_pairs_per_s") or want("reward_model_step_pairs_per_s"):
+        chosen, rejected, p = bench_pairs(shape)
+        n = len(chosen)
+        rows = chosen + rejected  # one forward batch: chosen rows 0..n-1, rejected rows n..2n-1
+        seqs = padded(rows, T)
+        lengths = torch.tensor([len(r) for r in rows])
+
+    if want("dpo_step_pairs_per_s"):
+        # a fresh policy (the reference is the policy before training: its log-probs computed once, no grad)
+        P_dpo = init_params(V, D, H, L, T, torch.Generator().manual_seed(a.seed + 2))
+        policy = Model(P_dpo, D, H, L)
+        inputs, labels = seqs[:, :-1], seqs[:, 1:]
+        col = torch.arange(T - 1).unsqueeze(0)
+        # label j is a response token (<eos> included) for p - 1 <= j <= len - 2
+        response = ((col >= p - 1) & (col <= (lengths - 2).unsqueeze(1))).float()
+        beta = 0.1
+
+        def sequence_logps(logits):
+            logp = torch.log_softmax(logits, dim=-1).gather(-1, labels.unsqueeze(-1)).squeeze(-1)
+            return (logp * response).sum(dim=-1)
+
+        with torch.no_grad():
+            ref = sequence_logps(policy.forward(inputs))
+        ref_chosen, ref_rejected = ref[:n], ref[n:]
+        with torch.no_grad():  # guard: the policy equals the reference, so the first loss is ln 2
+            logps = sequence_logps(policy.forward(inputs))
+            first_loss = -F.logsigmoid(beta * ((logps[:n] - ref_chosen) - (logps[n:] - ref_rejected))).mean().item()
+        if abs(first_loss - math.log(2)) > 1e-6:
+            raise AssertionError(f"DPO loss at initialisation is {first_loss}, not ln 2")
+        opt_dpo = adamw(P_dpo, a.lr)
+
+        def dpo():
+            for _ in range(a.train_steps):
+                logps = sequence_logps(policy.forward(inputs))
+                margin = (logps[:n] - ref_chosen) - (logps[n:] - ref_rejected)
+                loss = -F.logsigmoid(beta * margin).mean()
+                opt_dpo.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(list(P_dpo.values()), 1.0)
+                opt_dpo.step()
+            return a.train_steps * n
+
+        out["dpo_step_pairs_per_s"] = summary(timed(dpo, a.warmup, a.repeats), "pairs/s")
+
+    if want("reward_model_step_pairs_per_s"):
+        P_rm = init_params(V, D, H, L, T, torch.Generator().manual_seed(a.seed + 3), lm_head=False, scalar_head=True)
+        reward_model = Model(P_rm, D, H, L)
+        last = lengths - 2  # the last response token before <eos>
+        rows_index = torch.arange(2 * n)
+        opt_rm = adamw(P_rm, a.lr)
+
+        def reward_step():
+            for _ in range(a.train_steps):
+                h = reward_model.hidden(seqs)[rows_index, last]  # [2n, D]
+                r = (h @ P_rm["head.w"]).squeeze(-1) + P_rm["head.b"]
+                loss = -F.logsigmoid(r[:n] - r[n:]).mean()
+                opt_rm.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(list(P_rm.values()), 1.0)
+                opt_rm.step()
+            return a.train_steps * n
+
+        out["reward_model_step_pairs_per_s"] = summary(timed(reward_step, a.warmup, a.repeats), "pairs/s")
 
     if first and want("matmul_1024_gflops"):
         n = 1024

@@ -13,6 +13,13 @@ public final class BenchKeys {
     public static final String GENERATE = "generate_tokens_per_s";
     /** Sampling with a key/value cache; batch * newTokens sampled tokens per run. */
     public static final String GENERATE_KV = "generate_kv_tokens_per_s";
+    /**
+     * One DPO step (sigmoid, beta 0.1; chosen and rejected in one forward batch, reference log-probs precomputed)
+     * + clip + AdamW on a fixed batch of {@code batch / 2} pairs; pairs per step.
+     */
+    public static final String DPO = "dpo_step_pairs_per_s";
+    /** One reward-model step (scalar head at the last response token, Bradley-Terry loss) + clip + AdamW; pairs per step. */
+    public static final String REWARD_MODEL = "reward_model_step_pairs_per_s";
     /** 1024 x 1024 float32 matmul. */
     public static final String MATMUL = "matmul_1024_gflops";
 

@@ -7,10 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.loss.DpoLoss;
 import org.rlhf4j.algorithms.loss.PairLoss;
-import org.rlhf4j.algorithms.model.LmLoss;
+import org.rlhf4j.algorithms.model.MaskedLmHead;
 import org.rlhf4j.algorithms.model.ShardedBackprop;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.PairRows;
@@ -21,10 +20,10 @@ import org.rlhf4j.algorithms.train.TrainingLoop;
 /**
  * One DPO/IPO step on a batch of (chosen, rejected) pairs, chosen and rejected in one forward batch
  * ({@link PairRows#forLm}) on the data-parallel hand-written path. Each shard computes its rows' response
- * log-probabilities and the unit gradient {@code d(-log p)/dlogits} in one pass
- * ({@link LmLoss#tokenLogProbsAndGradient}), the pairs' {@link DpoLoss}, and scales each row's gradient by
- * {@code -dLoss/dlogp} of its sequence. The reference log-probs are computed once, before training, by the
- * same pass over the frozen reference ({@link #referenceLogProbs}).
+ * log-probabilities and the unit gradient {@code d(-log p)/dlogits} in one pass, with the LM head evaluated at the
+ * response tokens only ({@link MaskedLmHead}: the prompt and padding rows skip it), the pairs' {@link DpoLoss},
+ * and scales each row's gradient by {@code -dLoss/dlogp} of its sequence. The reference log-probs are computed
+ * once, before training, by the same pass over the frozen reference ({@link #referenceLogProbs}).
  */
 public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
     private final List<Encoded[]> pairs;
@@ -35,6 +34,7 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
     private final int batch;
     private final int width;
     private final ShardedBackprop backprop;
+    private final MaskedLmHead[] heads;
 
     /**
      * @param policy the policy (trained in place)
@@ -58,6 +58,16 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
         this.batch = batch;
         this.width = policy.config().maxSeqLen() - 1;
         this.backprop = new ShardedBackprop(policy, 2 * batch, width, workers, 2, gradientBuffers);
+        this.heads = heads(policy, backprop, width);
+    }
+
+    /** One LM head evaluator per shard of {@code pass}, sized for its rows. */
+    private static MaskedLmHead[] heads(TransformerWeights model, ShardedBackprop pass, int width) {
+        MaskedLmHead[] heads = new MaskedLmHead[pass.workers()];
+        for (int k = 0; k < heads.length; k++) {
+            heads[k] = new MaskedLmHead(model, pass.shardRows(k) * width);
+        }
+        return heads;
     }
 
     /** The gradients each step leaves, by parameter name. */
@@ -76,6 +86,7 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
         int width = model.config().maxSeqLen() - 1;
         double[][] out = new double[pairs.size()][];
         try (ShardedBackprop pass = new ShardedBackprop(model, 2 * batch, width, workers, 2, Map.of())) {
+            MaskedLmHead[] heads = heads(model, pass, width);
             for (int start = 0; start < pairs.size(); start += batch) {
                 List<Encoded[]> chunk = new ArrayList<>(pairs.subList(start, Math.min(pairs.size(), start + batch)));
                 int real = chunk.size();
@@ -84,11 +95,11 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
                 }
                 PairRows rows = PairRows.forLm(chunk, width);
                 double[] logps = new double[rows.ids().length];
-                pass.forward(rows.ids(), shard -> {
+                pass.forward(rows.ids(), false, shard -> {
                     int from = shard.fromRow();
                     int to = shard.toRow();
-                    double[] tokens = LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(rows.targets(), from, to),
-                            Arrays.copyOfRange(rows.mask(), from, to), shard.dLogits());
+                    double[] tokens = heads[shard.index()].tokenLogProbs(shard.hidden(), Arrays.copyOfRange(rows.targets(), from, to),
+                            Arrays.copyOfRange(rows.mask(), from, to));
                     System.arraycopy(PairRows.sequenceSums(tokens, to - from, width), 0, logps, from, to - from);
                     return 0;
                 });
@@ -112,12 +123,12 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
         }
         PairRows rows = PairRows.forLm(chunk, width);
         double[] seq = new double[2 * batch];
-        double loss = backprop.lossAndGradients(rows.ids(), shard -> {
+        double loss = backprop.lossAndGradients(rows.ids(), false, shard -> {
             int from = shard.fromRow();
             int to = shard.toRow();
-            INDArray dLogits = shard.dLogits();
-            double[] tokens = LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(rows.targets(), from, to),
-                    Arrays.copyOfRange(rows.mask(), from, to), dLogits);
+            MaskedLmHead head = heads[shard.index()];
+            double[] tokens = head.tokenLogProbs(shard.hidden(), Arrays.copyOfRange(rows.targets(), from, to),
+                    Arrays.copyOfRange(rows.mask(), from, to));
             double[] logps = PairRows.sequenceSums(tokens, to - from, width);
             System.arraycopy(logps, 0, seq, from, to - from);
             int n = (to - from) / 2;
@@ -131,13 +142,13 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
             PairLoss part = DpoLoss.compute(type, beta, labelSmoothing, chosen, rejected,
                     Arrays.copyOfRange(refChosen, firstPair, firstPair + n), Arrays.copyOfRange(refRejected, firstPair, firstPair + n),
                     batch);
-            // dLogits holds d(-logp)/dlogits per token: the loss's gradient is that row times -dLoss/dlogp
-            double[] rowScale = new double[(to - from) * width];
+            // the head keeps d(-logp)/dlogits per token: the loss's gradient is that row times -dLoss/dlogp
+            double[] sequenceScale = new double[to - from];
             for (int i = 0; i < n; i++) {
-                Arrays.fill(rowScale, (2 * i) * width, (2 * i + 1) * width, -part.dFirst()[i]);
-                Arrays.fill(rowScale, (2 * i + 1) * width, (2 * i + 2) * width, -part.dSecond()[i]);
+                sequenceScale[2 * i] = -part.dFirst()[i];
+                sequenceScale[2 * i + 1] = -part.dSecond()[i];
             }
-            dLogits.muli(Nd4j.createFromArray(rowScale).castTo(dLogits.dataType()).reshape(rowScale.length, 1));
+            head.backward(sequenceScale, shard.dHidden(), shard.dLmHead());
             return part.loss();
         });
         double[] chosen = new double[batch];

@@ -240,6 +240,31 @@ final class BlockOps {
      * A direct buffer over the floats of {@code a}, index 0 at its first element (shares the memory). {@code a} must be
      * FLOAT, c-ordered and contiguous.
      */
+    /**
+     * {@code out[at[i]] = rows[i]} for {@code i < count} and zero in every other row of {@code out [N,D]}; {@code rows}
+     * is a c-ordered {@code [>=count, D]} array (or a view of the first rows of one).
+     */
+    static void scatterRows(INDArray rows, int[] at, int count, INDArray out) {
+        int d = (int) out.size(1);
+        long n = out.length();
+        if (out.dataType() == DataType.FLOAT && !out.isView() && isPlain(out) && out.offset() == 0 && rows.offset() == 0
+                && isPlain(rows)) {
+            float[] src = rows.data().asFloat();
+            float[] dst = new float[Math.toIntExact(n)];
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(src, i * d, dst, at[i] * d, d);
+            }
+            out.data().setData(dst);
+            return;
+        }
+        double[] src = rows.dup('c').data().asDouble();
+        double[] dst = new double[Math.toIntExact(n)];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(src, i * d, dst, at[i] * d, d);
+        }
+        out.assign(Nd4j.create(dst, out.shape(), out.dataType()));
+    }
+
     static FloatBuffer floats(INDArray a) {
         requireNonNull(a, "a is null");
         if (a.dataType() != DataType.FLOAT || !isPlain(a)) {

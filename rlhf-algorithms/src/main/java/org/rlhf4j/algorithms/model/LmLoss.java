@@ -229,11 +229,18 @@ public final class LmLoss {
         return max + Math.log(sum);
     }
 
-    /** {@code other} must be a distinct plain c-ordered array of {@code logits}' {@code [rows,V]} shape. */
+    /**
+     * {@code other} must be a distinct plain c-ordered array of {@code logits}' {@code [rows,V]} shape (the element
+     * at {@code [r,j]} at {@code data()} index {@code r*V+j}: a whole array, or a view of the first rows of one).
+     */
     private static void checkDistinctPlainPair(INDArray logits, INDArray other, String otherName) {
-        if (logits == other || other.isView() || other.ordering() != 'c' || logits.isView() || logits.ordering() != 'c'
+        if (logits == other || !plainAtZero(other) || !plainAtZero(logits) || logits.data() == other.data()
                 || !java.util.Arrays.equals(logits.shape(), other.shape())) {
             throw new IllegalArgumentException("logits and " + otherName + " must be distinct plain c-ordered [rows,V] arrays");
         }
+    }
+
+    private static boolean plainAtZero(INDArray a) {
+        return a.ordering() == 'c' && a.offset() == 0 && BlockOps.isPlain(a);
     }
 }

@@ -202,6 +202,15 @@ public final class Nd4jBackprop {
      * {@link #hidden()}.
      */
     public INDArray forward(int[][] ids) {
+        return forward(ids, true);
+    }
+
+    /**
+     * {@link #forward(int[][])}, computing the logits only when {@code withLogits} (a loss that evaluates the LM
+     * head itself at some rows, e.g. {@link MaskedLmHead}, skips the {@code [B*T,D] x [D,V]} product); returns
+     * null without them, and {@link #logits()} is then stale.
+     */
+    public INDArray forward(int[][] ids, boolean withLogits) {
         flatIds(ids);
         Nd4j.pullRows(w.get(ParamNames.TOK_EMB), x, 1, tok);
         Nd4j.pullRows(w.get(ParamNames.POS_EMB), posRows, 1, pos);
@@ -229,7 +238,7 @@ public final class Nd4jBackprop {
         }
         ops.layerNorm(x, fXhat, fRstd, w.get(ParamNames.LN_F_G), w.get(ParamNames.LN_F_B), hidden);
         forwardDone = true;
-        if (logits == null) {
+        if (logits == null || !withLogits) {
             return null;
         }
         Nd4j.gemm(hidden, w.get(ParamNames.LM_HEAD), logits, false, false, 1.0, 0.0);

@@ -9,8 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The scalar head read over a range of tokens per row (reward, cost and discriminator models score a
  * sequence): {@code r[b] = mean(hidden[b*T + first[b] .. b*T + last[b]]) . head.w + head.b}, and its backward
  * pass. A range of one token ({@code first == last}) reads the head at that token, as TRL's reward models do
- * at the last token; a longer range mean-pools the hidden states first. Both are the product of a pooling
- * matrix {@code P [B, B*T]} with the hidden states, so forward and backward are two matrix products.
+ * at the last token; a longer range mean-pools the hidden states first. A pooled read is the product of a pooling
+ * matrix {@code P [B, B*T]} with the hidden states, so forward and backward are two matrix products; a read of one
+ * token per row gathers those rows instead (and scatters their gradient), with no {@code [B, B*T]} matrix.
  */
 public final class ScalarHead {
     private ScalarHead() {}
@@ -23,7 +24,7 @@ public final class ScalarHead {
     /** {@code r[b]} of hidden states {@code [B*T,D]}, mean-pooled over tokens {@code first[b]..last[b]} of each row. */
     public static double[] forward(INDArray hidden, int[] first, int[] last, int seqLen, TransformerWeights weights) {
         requireNonNull(hidden, "hidden is null");
-        INDArray pooled = pooling(first, last, seqLen, hidden).mmul(hidden);
+        INDArray pooled = pooled(hidden, first, last, seqLen);
         INDArray r = pooled.mmul(weights.get(ParamNames.HEAD_W)).addi(weights.get(ParamNames.HEAD_B).getDouble(0));
         return r.reshape(last.length).toDoubleVector();
     }
@@ -44,14 +45,43 @@ public final class ScalarHead {
         if (dR.length != last.length) {
             throw new IllegalArgumentException(dR.length + " gradients for " + last.length + " rows");
         }
-        INDArray p = pooling(first, last, seqLen, hidden);
         INDArray w = weights.get(ParamNames.HEAD_W);
         INDArray d = Nd4j.createFromArray(dR).castTo(hidden.dataType()).reshape(dR.length, 1);
-        INDArray pooled = p.mmul(hidden);
+        INDArray pooled = pooled(hidden, first, last, seqLen);
         dHeadW.addi(pooled.transpose().mmul(d).reshape(dHeadW.shape()));
         dHeadB.addi(d.sumNumber().doubleValue());
         INDArray dPooled = d.mmul(w.reshape(1, w.length())); // [B,D]
-        Nd4j.gemm(p, dPooled, dHidden, true, false, 1.0, 0.0);
+        int[] rows = singleTokenRows(first, last, seqLen, hidden);
+        if (rows != null) {
+            BlockOps.scatterRows(dPooled, rows, rows.length, dHidden);
+        }
+        else {
+            Nd4j.gemm(pooling(first, last, seqLen, hidden), dPooled, dHidden, true, false, 1.0, 0.0);
+        }
+    }
+
+    /** The pooled hidden states {@code [B,D]}: gathered rows for one token per row, else the pooling product. */
+    private static INDArray pooled(INDArray hidden, int[] first, int[] last, int seqLen) {
+        int[] rows = singleTokenRows(first, last, seqLen, hidden);
+        return rows != null ? Nd4j.pullRows(hidden, 1, rows) : pooling(first, last, seqLen, hidden).mmul(hidden);
+    }
+
+    /** The hidden-state row of each row's token when every range is one token ({@code first == last}), else null. */
+    private static int[] singleTokenRows(int[] first, int[] last, int seqLen, INDArray hidden) {
+        if (!java.util.Arrays.equals(first, last)) {
+            return null;
+        }
+        if (hidden.size(0) != (long) last.length * seqLen) {
+            throw new IllegalArgumentException("hidden states of " + hidden.size(0) + " rows for " + last.length + " rows of " + seqLen);
+        }
+        int[] rows = new int[last.length];
+        for (int b = 0; b < rows.length; b++) {
+            if (last[b] < 0 || last[b] >= seqLen) {
+                throw new IllegalArgumentException("token " + last[b] + " outside [0, " + seqLen + ")");
+            }
+            rows[b] = b * seqLen + last[b];
+        }
+        return rows;
     }
 
     /** The pooling matrix {@code [B, B*T]}: row b averages tokens {@code first[b]..last[b]} of row b. */

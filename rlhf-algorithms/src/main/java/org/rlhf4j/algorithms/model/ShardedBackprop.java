@@ -47,8 +47,11 @@ public final class ShardedBackprop implements AutoCloseable {
         private final INDArray dHidden;
         private final INDArray dHeadW;
         private final INDArray dHeadB;
+        private INDArray dLmHead; // made on first use
+        private boolean withLogits;
         private boolean usedLogits;
         private boolean usedHidden;
+        private boolean usedLmHead;
 
         Shard(int index, int fromRow, int toRow, int seqLen, Nd4jBackprop pass, TransformerWeights w) {
             this.index = index;
@@ -88,8 +91,11 @@ public final class ShardedBackprop implements AutoCloseable {
             return seqLen;
         }
 
-        /** The shard's logits {@code [rows*T,V]} (null without an LM head). */
+        /** The shard's logits {@code [rows*T,V]} (null without an LM head); only after a forward pass with logits. */
         public INDArray logits() {
+            if (!withLogits) {
+                throw new IllegalStateException("this pass ran without logits");
+            }
             return pass.logits();
         }
 
@@ -103,6 +109,9 @@ public final class ShardedBackprop implements AutoCloseable {
             if (dLogits == null) {
                 throw new IllegalStateException("the model has no LM head");
             }
+            if (!withLogits) {
+                throw new IllegalStateException("this pass ran without logits");
+            }
             usedLogits = true;
             return dLogits;
         }
@@ -111,6 +120,22 @@ public final class ShardedBackprop implements AutoCloseable {
         public INDArray dHidden() {
             usedHidden = true;
             return dHidden;
+        }
+
+        /**
+         * Where a loss that evaluates the LM head itself (after a pass without logits, e.g. {@link MaskedLmHead})
+         * writes the whole gradient of {@code lm_head} {@code [D,V]}; the gradient at the hidden states goes to
+         * {@link #dHidden()} as usual.
+         */
+        public INDArray dLmHead() {
+            if (dLogits == null) {
+                throw new IllegalStateException("the model has no LM head");
+            }
+            if (dLmHead == null) {
+                dLmHead = pass.weights().get(ParamNames.LM_HEAD).ulike();
+            }
+            usedLmHead = true;
+            return dLmHead;
         }
 
         /** Where the loss writes the gradient of the scalar head's weight {@code [D,1]} (null without a scalar head). */
@@ -183,6 +208,11 @@ public final class ShardedBackprop implements AutoCloseable {
         return pool == null ? null : pool.threadNamePrefix();
     }
 
+    /** Rows of shard {@code k} (its {@link Shard#rows()}). */
+    public int shardRows(int k) {
+        return rowStart[k + 1] - rowStart[k];
+    }
+
     /** Shards (and threads) per call. */
     public int workers() {
         return shards.length;
@@ -203,6 +233,15 @@ public final class ShardedBackprop implements AutoCloseable {
      * parts, in shard order); the summed gradient of every parameter is left in {@link #gradients()}.
      */
     public double lossAndGradients(int[][] ids, ShardLoss loss) {
+        return lossAndGradients(ids, true, loss);
+    }
+
+    /**
+     * {@link #lossAndGradients(int[][], ShardLoss)}, with the logits computed only when {@code withLogits}: a loss
+     * that needs the LM head at some rows only reads {@link Shard#hidden()} and writes {@link Shard#dHidden()} and
+     * {@link Shard#dLmHead()}.
+     */
+    public double lossAndGradients(int[][] ids, boolean withLogits, ShardLoss loss) {
         requireNonNull(ids, "ids is null");
         requireNonNull(loss, "loss is null");
         if (ids.length != batch) {
@@ -210,10 +249,10 @@ public final class ShardedBackprop implements AutoCloseable {
         }
         double[] parts = new double[shards.length];
         if (pool == null) {
-            parts[0] = runShard(0, ids, loss);
+            parts[0] = runShard(0, ids, withLogits, loss);
         }
         else {
-            pool.runAll(shards.length, k -> parts[k] = runShard(k, ids, loss));
+            pool.runAll(shards.length, k -> parts[k] = runShard(k, ids, withLogits, loss));
         }
         double total = parts[0];
         if (shards[0].dHeadW != null) {
@@ -240,13 +279,19 @@ public final class ShardedBackprop implements AutoCloseable {
      * gradients untouched. The reader's return value is ignored.
      */
     public void forward(int[][] ids, ShardLoss reader) {
+        forward(ids, true, reader);
+    }
+
+    /** {@link #forward(int[][], ShardLoss)}, with the logits computed only when {@code withLogits}. */
+    public void forward(int[][] ids, boolean withLogits, ShardLoss reader) {
         requireNonNull(ids, "ids is null");
         requireNonNull(reader, "reader is null");
         if (ids.length != batch) {
             throw new IllegalArgumentException("ids must have " + batch + " rows, got " + ids.length);
         }
         java.util.function.IntConsumer run = k -> {
-            passes[k].forward(Arrays.copyOfRange(ids, shards[k].fromRow, shards[k].toRow));
+            shards[k].withLogits = withLogits;
+            passes[k].forward(Arrays.copyOfRange(ids, shards[k].fromRow, shards[k].toRow), withLogits);
             reader.lossAndGradients(shards[k]);
         };
         if (pool == null) {
@@ -257,21 +302,32 @@ public final class ShardedBackprop implements AutoCloseable {
         }
     }
 
-    private double runShard(int k, int[][] ids, ShardLoss loss) {
+    private double runShard(int k, int[][] ids, boolean withLogits, ShardLoss loss) {
         Shard shard = shards[k];
+        shard.withLogits = withLogits;
         shard.usedLogits = false;
         shard.usedHidden = false;
+        shard.usedLmHead = false;
         if (shard.dHeadW != null) {
             shard.dHeadW.assign(0);
             shard.dHeadB.assign(0);
         }
-        passes[k].forward(Arrays.copyOfRange(ids, shard.fromRow, shard.toRow));
+        passes[k].forward(Arrays.copyOfRange(ids, shard.fromRow, shard.toRow), withLogits);
         double part = loss.lossAndGradients(shard);
         if (!shard.usedLogits && !shard.usedHidden) {
             shard.dHidden.assign(0); // a shard whose rows carry no loss: zero gradients
             shard.usedHidden = true;
         }
         passes[k].backward(shard.usedLogits ? shard.dLogits : null, shard.usedHidden ? shard.dHidden : null);
+        if (shard.usedLmHead) { // the loss's own lm_head gradient (backward left zero, or the dLogits part, there)
+            INDArray g = passes[k].gradients().get(ParamNames.LM_HEAD);
+            if (shard.usedLogits) {
+                g.addi(shard.dLmHead);
+            }
+            else {
+                g.assign(shard.dLmHead);
+            }
+        }
         return part;
     }
 

@@ -18,12 +18,14 @@ class EnginePathsTest {
                 BenchKeys.TRAIN, 32L * 48,
                 BenchKeys.LOGPROB, 32L * 48,
                 BenchKeys.GENERATE, 32L * 40,
-                BenchKeys.GENERATE_KV, 32L * 40);
+                BenchKeys.GENERATE_KV, 32L * 40,
+                BenchKeys.DPO, 16L,
+                BenchKeys.REWARD_MODEL, 16L);
         List<Supplier<HotPath>> all = EnginePaths.all(BenchShape.DEFAULT);
-        assertEquals(4, all.size());
+        assertEquals(6, all.size());
         for (Supplier<HotPath> s : all) {
             try (HotPath p = s.get()) {
-                assertEquals("tokens/s", p.unit());
+                assertEquals(p.name().endsWith("pairs_per_s") ? "pairs/s" : "tokens/s", p.unit());
                 p.warmUp();
                 assertEquals(expected.get(p.name()), p.runOnce(), p.name());
             }
@@ -34,7 +36,8 @@ class EnginePathsTest {
     void providerServesEveryShapeUnderBenchKeys() {
         for (BenchShape shape : BenchShape.NAMED.values()) {
             List<HotPath> paths = new EngineHotPaths().hotPaths(shape);
-            assertEquals(List.of(BenchKeys.TRAIN, BenchKeys.LOGPROB, BenchKeys.GENERATE_KV, BenchKeys.GENERATE),
+            assertEquals(List.of(BenchKeys.TRAIN, BenchKeys.LOGPROB, BenchKeys.GENERATE_KV, BenchKeys.GENERATE, BenchKeys.DPO,
+                    BenchKeys.REWARD_MODEL),
                     paths.stream().map(HotPath::name).toList());
             paths.forEach(HotPath::close);
         }
@@ -46,7 +49,7 @@ class EnginePathsTest {
         for (Supplier<HotPath> s : EnginePaths.all(small)) {
             try (HotPath p = s.get()) {
                 p.warmUp();
-                long expected = p.name().startsWith("generate") ? 3L * 8 : 3L * 12;
+                long expected = p.name().startsWith("generate") ? 3L * 8 : p.name().endsWith("pairs_per_s") ? 1L : 3L * 12;
                 assertEquals(expected, p.runOnce(), p.name());
             }
         }
