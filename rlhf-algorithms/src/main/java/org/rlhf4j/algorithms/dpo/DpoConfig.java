@@ -1,5 +1,7 @@
 package org.rlhf4j.algorithms.dpo;
 
+import static org.rlhf4j.api.config.ConfigValues.atLeast;
+
 import org.rlhf4j.algorithms.loss.DpoLoss;
 
 /**
@@ -42,8 +44,8 @@ public record DpoConfig(
         if (labelSmoothing > 0 && lossType == DpoLoss.Type.IPO) {
             throw new IllegalArgumentException("label_smoothing (cDPO) applies to loss_type sigmoid, not ipo");
         }
-        epochs = positive("epochs", epochs, 2);
-        batchSize = positive("batch_size", batchSize, 16);
+        epochs = atLeast("epochs", epochs, 2, 1);
+        batchSize = atLeast("batch_size", batchSize, 16, 1);
         lr = lr == null ? 2e-4 : lr;
         if (!(lr > 0 && lr <= 1)) {
             throw new IllegalArgumentException("lr must be in (0, 1], got " + lr);
@@ -60,17 +62,7 @@ public record DpoConfig(
         if (!(maxGradNorm >= 0)) {
             throw new IllegalArgumentException("max_grad_norm must be >= 0, got " + maxGradNorm);
         }
-        logEvery = positive("log_every", logEvery, 5);
-        checkpointEvery = positive("checkpoint_every", checkpointEvery, 20);
-    }
-
-    private static int positive(String key, Integer value, int defaultValue) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value < 1) {
-            throw new IllegalArgumentException(key + " must be >= 1, got " + value);
-        }
-        return value;
+        logEvery = atLeast("log_every", logEvery, 5, 1);
+        checkpointEvery = atLeast("checkpoint_every", checkpointEvery, 20, 1);
     }
 }

@@ -1,5 +1,8 @@
 package org.rlhf4j.algorithms.grpo;
 
+import static org.rlhf4j.api.config.ConfigValues.atLeast;
+import static org.rlhf4j.api.config.ConfigValues.within;
+
 import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
 
 /**
@@ -51,25 +54,5 @@ public record GrpoConfig(
         maxGradNorm = within("max_grad_norm", maxGradNorm, 1.0, 0, Double.MAX_VALUE);
         logEvery = atLeast("log_every", logEvery, 5, 1);
         checkpointEvery = atLeast("checkpoint_every", checkpointEvery, 20, 1);
-    }
-
-    private static int atLeast(String key, Integer value, int defaultValue, int min) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value < min) {
-            throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
-        }
-        return value;
-    }
-
-    private static double within(String key, Double value, double defaultValue, double min, double max) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
-        }
-        return value;
     }
 }

@@ -40,22 +40,10 @@ public record PolicyConfig(Integer dModel, Integer nLayers, Integer nHeads, Inte
     }
 
     static int positive(String key, Integer value, int defaultValue) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value < 1) {
-            throw new IllegalArgumentException(key + " must be >= 1, got " + value);
-        }
-        return value;
+        return ConfigValues.atLeast(key, value, defaultValue, 1);
     }
 
     static double finite(String key, Double value, double defaultValue, double min, double max) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
-        }
-        return value;
+        return ConfigValues.within(key, value, defaultValue, min, max);
     }
 }
