@@ -12,6 +12,8 @@ import java.util.Map;
  *       {@code -(1 - e) log sigmoid(beta h) - e log sigmoid(-beta h)};</li>
  *   <li>{@link Type#IPO} (Azar et al. 2023): {@code (h - 1 / (2 beta))^2}.</li>
  * </ul>
+ * The log-probs are sums over the response tokens for both forms (TRL averages them per token for IPO; with
+ * sums, IPO's target margin {@code 1 / (2 beta)} is a margin of the whole response's log-ratio).
  * The sum over pairs is divided by {@code normaliser}. Logged parts (TRL's names): {@code rewards/chosen}
  * {@code = beta (pi_c - ref_c)}, {@code rewards/rejected}, {@code rewards/accuracies} (chosen reward above
  * rejected), {@code rewards/margins}, {@code logps/chosen}, {@code logps/rejected}, as means over the pairs.
