@@ -30,7 +30,7 @@ final class ArmsConfigs {
               - name: grpo
                 preferences: {from: rlhf}
                 reward_model: {epochs: 1, batch_size: 4, log_every: 2}
-                algorithm: {type: grpo, group_size: 2, prompts_per_step: 2, steps: 4, max_new_tokens: 12, log_every: 2, lr: 0.001}
+                algorithm: {type: grpo, group_size: 2, prompts_per_step: 2, steps: 4, max_new_tokens: 12, log_every: 2, lr: 0.001, monitor_every: 2}
             """;
 
     /** {@link #TINY} with {@code epochs} DPO epochs. */

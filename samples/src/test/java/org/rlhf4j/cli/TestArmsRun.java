@@ -112,6 +112,11 @@ class TestArmsRun {
         assertTrue(dpoArm.get("steps").asInt() > 0 && dpoArm.get("evaluation").get("kl_k3").asDouble() > 0, dpoArm.toString());
         assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/dpo/dpo")));
         assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/grpo/grpo")));
+        // the gold monitor measured GRPO's policy at steps 2 and 4, beside the proxy reward
+        List<JsonNode> monitor = metrics.stream().filter(line -> line.has("monitor/gold_reward")).toList();
+        assertEquals(List.of(2L, 4L), monitor.stream().map(line -> line.get("step").asLong()).toList());
+        assertTrue(monitor.get(0).has("monitor/proxy_reward") && monitor.get(0).has("monitor/gold_cost"), monitor.toString());
+        assertEquals(2, summary.get("arms").get(3).get("gold_monitor").size());
         assertEquals(4, summary.get("arms").get(3).get("steps").asInt());
         assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/rlhf/reward_model")));
 

@@ -38,6 +38,11 @@ public interface ArmContext {
     /** The reward seam of the arm (its reward model, a scoring source, ...), when it has one. */
     Optional<RewardFunction> rewards();
 
+    /** Measures the policy against gold beside its proxy reward on held-out prompts (over-optimisation). */
+    default GoldMonitor goldMonitor() {
+        return GoldMonitor.NONE;
+    }
+
     /** A seed derived from the experiment seed and the arm. */
     long seed();
 

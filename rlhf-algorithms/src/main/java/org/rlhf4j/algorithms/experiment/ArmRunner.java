@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.rlhf4j.algorithms.arm.ArmContext;
 import org.rlhf4j.algorithms.arm.ArmTraining;
+import org.rlhf4j.algorithms.arm.GoldMonitor;
 import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
 import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
 import org.rlhf4j.algorithms.eval.Correlation;
@@ -165,6 +166,7 @@ final class ArmRunner {
                 policy = shared.sft().copy();
                 Optional<RewardFunction> rewards = rewards(rewardModel, costModel);
                 training = ((PolicyAlgorithm) algorithm.get()).train(context(name, seed, policy, train, rewards));
+                overOptimisation(name, summary, warnings);
             }
 
             List<PolicySample> samples = algorithm.isPresent()
@@ -497,6 +499,11 @@ final class ArmRunner {
             }
 
             @Override
+            public GoldMonitor goldMonitor() {
+                return rewards.<GoldMonitor>map(seam -> (phase, step) -> measure(arm, seam, policy, phase, step)).orElse(GoldMonitor.NONE);
+            }
+
+            @Override
             public long seed() {
                 return Seeds.derive(seed, "algorithm");
             }
@@ -537,6 +544,69 @@ final class ArmRunner {
             }
         };
     }
+
+    /** Prompts and samples per prompt of a gold monitor measurement (the first EVAL prompts). */
+    private static final int MONITOR_PROMPTS = 16;
+    private static final int MONITOR_SAMPLES = 2;
+
+    /** One gold-monitor measurement: the policy's mean gold and proxy reward on held-out prompts, as a metrics line. */
+    private void measure(String arm, RewardFunction seam, TransformerWeights policy, String phase, long step) {
+        List<String> prompts = shared.evaluator().prompts();
+        Evaluator monitor = new Evaluator(shared.task().goldScorer(), shared.encoder().tokenizer(),
+                prompts.subList(0, Math.min(MONITOR_PROMPTS, prompts.size())),
+                new Evaluator.Settings(MONITOR_SAMPLES, 40, 1.0, 0, 1.0, 64));
+        List<PolicySample> samples = monitor.sample(policy, Seeds.derive(shared.evalSeed(), "monitor", arm, Long.toString(step)));
+        double[] proxy = seam.score(samples.stream().map(sample -> new org.rlhf4j.api.feedback.Completion(sample.prompt(),
+                sample.response())).toList()).rewards();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("arm", arm);
+        line.put("phase", phase);
+        line.put("step", step);
+        line.put("monitor/gold_reward", samples.stream().mapToDouble(PolicySample::goldReward).average().orElse(Double.NaN));
+        line.put("monitor/proxy_reward", java.util.Arrays.stream(proxy).average().orElse(Double.NaN));
+        line.put("monitor/gold_cost", samples.stream().mapToDouble(PolicySample::goldCost).average().orElse(Double.NaN));
+        shared.run().append(line);
+    }
+
+    /**
+     * The arm's gold-monitor measurements from {@code metrics.jsonl} (so a resumed run sees those before the crash)
+     * into the summary, and a warning when the proxy kept rising after gold's peak while gold fell from it.
+     */
+    private void overOptimisation(String arm, ObjectNode summary, List<String> warnings) throws IOException {
+        List<com.fasterxml.jackson.databind.JsonNode> lines = shared.run().metricsLines().stream()
+                .filter(line -> arm.equals(line.path("arm").asText()) && line.has("monitor/gold_reward")).toList();
+        if (lines.isEmpty()) {
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode node = summary.putArray("gold_monitor");
+        int peak = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            com.fasterxml.jackson.databind.JsonNode line = lines.get(i);
+            ObjectNode point = node.addObject();
+            point.put("step", line.get("step").asLong());
+            point.put("gold_reward", line.get("monitor/gold_reward").asDouble());
+            point.put("proxy_reward", line.get("monitor/proxy_reward").asDouble());
+            if (line.get("monitor/gold_reward").asDouble() > lines.get(peak).get("monitor/gold_reward").asDouble()) {
+                peak = i;
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode best = lines.get(peak);
+        com.fasterxml.jackson.databind.JsonNode last = lines.get(lines.size() - 1);
+        double goldDrop = best.get("monitor/gold_reward").asDouble() - last.get("monitor/gold_reward").asDouble();
+        double proxyRise = last.get("monitor/proxy_reward").asDouble() - best.get("monitor/proxy_reward").asDouble();
+        if (goldDrop > OVER_OPTIMISATION_DROP && proxyRise > 0) {
+            warnings.add(String.format("arm %s: over-optimisation: after step %d the proxy reward rose by %.3f while gold reward "
+                    + "fell by %.3f (from %.3f to %.3f at step %d)", arm, best.get("step").asLong(), proxyRise, goldDrop,
+                    best.get("monitor/gold_reward").asDouble(), last.get("monitor/gold_reward").asDouble(), last.get("step").asLong()));
+        }
+    }
+
+    /**
+     * How far gold reward must fall below its peak, while the proxy rises, for an over-optimisation warning: twice
+     * the standard error of a measurement's mean (32 samples of a gold reward with sd ~0.3 to 0.5), so that noise
+     * alone rarely warns (a drop of 0.05 from 0.788 after 200 GRPO steps was noise: the full evaluation stayed at 0.768).
+     */
+    private static final double OVER_OPTIMISATION_DROP = 0.1;
 
     private void writeEvaluationLine(String arm, long step, Evaluation evaluation) {
         Map<String, Object> line = new LinkedHashMap<>();

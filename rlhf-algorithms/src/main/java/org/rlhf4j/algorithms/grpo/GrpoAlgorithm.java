@@ -122,7 +122,12 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
             };
             TrainingLoop loop = new TrainingLoop(context.policy(), optimizer, step.gradients(), order,
                     new TrainingLoop.Options(context.arm(), PHASE, steps, config.logEvery(), config.checkpointEvery(), 20),
-                    context.metrics(), context.checkpoints(PHASE), context.configJson()).onStep(context.progress());
+                    context.metrics(), context.checkpoints(PHASE), context.configJson()).onStep((arm, phase, s, total) -> {
+                        if (config.monitorEvery() > 0 && (s % config.monitorEvery() == 0 || s == total)) {
+                            context.goldMonitor().measure(phase, s);
+                        }
+                        context.progress().stepDone(arm, phase, s, total);
+                    });
             TrainingLoop.Result result = loop.run(context.resume(), rollout);
             return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
         }

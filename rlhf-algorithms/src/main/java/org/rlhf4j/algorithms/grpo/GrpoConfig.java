@@ -23,6 +23,8 @@ import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
  * @param maxGradNorm global-norm gradient clip, 0 for none (default 1)
  * @param logEvery steps per metrics line (default 5)
  * @param checkpointEvery steps between checkpoints (default 20)
+ * @param monitorEvery steps between measurements of the policy's gold and proxy reward on held-out prompts
+ *     (over-optimisation; default 25, 0 for none)
  */
 public record GrpoConfig(
         Integer groupSize,
@@ -38,7 +40,8 @@ public record GrpoConfig(
         Double weightDecay,
         Double maxGradNorm,
         Integer logEvery,
-        Integer checkpointEvery) {
+        Integer checkpointEvery,
+        Integer monitorEvery) {
     public GrpoConfig {
         groupSize = atLeast("group_size", groupSize, 4, 2);
         promptsPerStep = atLeast("prompts_per_step", promptsPerStep, 8, 1);
@@ -54,5 +57,6 @@ public record GrpoConfig(
         maxGradNorm = within("max_grad_norm", maxGradNorm, 1.0, 0, Double.MAX_VALUE);
         logEvery = atLeast("log_every", logEvery, 5, 1);
         checkpointEvery = atLeast("checkpoint_every", checkpointEvery, 20, 1);
+        monitorEvery = atLeast("monitor_every", monitorEvery, 25, 0);
     }
 }
