@@ -128,6 +128,48 @@ class TestArmsRun {
         assertEquals(Files.readString(out.resolve("samples.jsonl")), Files.readString(again.resolve("samples.jsonl")));
     }
 
+    private static final String ONLINE = """
+            name: tiny-online
+            seed: 11
+            task: {type: reviews}
+            policy: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 48, max_vocab: 600}
+            sft: {corpus_size: 400, steps: 10, batch_size: 8, lr: 0.005, warmup: 2, log_every: 5, checkpoint_every: 10}
+            evaluation: {prompts: 2, samples_per_prompt: 2, max_new_tokens: 12}
+            arms:
+              - name: judge
+                feedback: FEEDBACK
+                preferences: {pairs: 4, batch_size: 4, max_new_tokens: 12}
+                algorithm: {type: grpo, group_size: 2, prompts_per_step: 2, steps: 2, max_new_tokens: 12, log_every: 1, monitor_every: 0}
+            """;
+
+    @Test
+    void aSourceThatScoresIsTheRewardSeamOfAnOnlineArmWithoutARewardModel() throws IOException {
+        Path config = directory.resolve("online.yaml");
+        Files.writeString(config, ONLINE.replace("FEEDBACK", "{type: rule-judge, rules: {great: 1, awful: -1}}"));
+        Path out = directory.resolve("online");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonNode arm = JSON.readTree(out.resolve("summary.json").toFile()).get("arms").get(0);
+        assertEquals("rule-judge", arm.get("rewards").asText(), arm.toString());
+        assertEquals(2, arm.get("steps").asInt(), arm.toString());
+        List<JsonNode> grpo = MetricsLog.readLines(out.resolve("metrics.jsonl")).stream()
+                .filter(line -> "grpo".equals(line.path("phase").asText())).toList();
+        assertEquals(2, grpo.size());
+        assertTrue(grpo.get(0).has("reward") && grpo.get(0).has("kl"), grpo.toString());
+    }
+
+    @Test
+    void anOnlineArmWhoseSourceGivesOnlyPreferencesNeedsARewardModelBeforeAnyWork() throws IOException {
+        Path config = directory.resolve("online.yaml");
+        Files.writeString(config, ONLINE.replace("FEEDBACK", "{type: simulated-annotators, scorer: task}"));
+        Path out = directory.resolve("refused");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(2, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("arm 'judge': algorithm type grpo learns from rewards and feedback type "
+                + "simulated-annotators gives only preferences: give the arm a reward_model"), result.err());
+        assertFalse(Files.exists(out), "nothing is written before the config is known to work");
+    }
+
     /** The summary without wall-clock figures and paths. */
     static JsonNode numbers(JsonNode summary) {
         ObjectNode copy = summary.deepCopy();

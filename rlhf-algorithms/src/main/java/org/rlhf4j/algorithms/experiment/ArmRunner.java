@@ -20,6 +20,7 @@ import org.rlhf4j.algorithms.eval.Correlation;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.LabelledPair;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
+import org.rlhf4j.algorithms.reward.FeedbackSourceReward;
 import org.rlhf4j.algorithms.reward.PairObjective;
 import org.rlhf4j.algorithms.reward.RewardAndCost;
 import org.rlhf4j.algorithms.reward.RewardFunction;
@@ -114,7 +115,7 @@ final class ArmRunner {
                 arm.algorithmType());
         shared.log().flush();
 
-        Optional<Algorithm> algorithm = createAlgorithm(arm);
+        Optional<Algorithm> algorithm = createAlgorithm(arm, shared.pluginContext());
         FeedbackSource source = null;
         try {
             List<LabelledPair> train;
@@ -126,7 +127,8 @@ final class ArmRunner {
                 summary.put("preferences_from", arm.config().preferences().from());
             }
             else {
-                source = createSource(arm);
+                source = createSource(arm, shared.pluginContext());
+                checkRewards(arm, algorithm, source);
                 source.open(new FeedbackContext(name, 0, Seeds.derive(seed, "open")));
                 List<LabelledPair> all = preferences(arm, source, seed);
                 List<List<LabelledPair>> split = split(all, arm.config().preferences(), seed);
@@ -165,6 +167,11 @@ final class ArmRunner {
             if (algorithm.isPresent()) {
                 policy = shared.sft().copy();
                 Optional<RewardFunction> rewards = rewards(rewardModel, costModel);
+                if (rewards.isEmpty() && source != null && source.givesScores()) {
+                    // no reward model: a source that scores is the reward seam itself (an AI judge, a rule, a discriminator)
+                    rewards = Optional.of(new FeedbackSourceReward(arm.feedbackType(), source, name, Seeds.derive(seed, "rewards")));
+                }
+                rewards.ifPresent(seam -> summary.put("rewards", seam.describe()));
                 training = ((PolicyAlgorithm) algorithm.get()).train(context(name, seed, policy, train, rewards));
                 overOptimisation(name, summary, warnings);
             }
@@ -201,10 +208,10 @@ final class ArmRunner {
         return arm.feedbackType();
     }
 
-    private Optional<Algorithm> createAlgorithm(ArmPlan arm) {
+    private static Optional<Algorithm> createAlgorithm(ArmPlan arm, PluginContext context) {
         Optional<Algorithm> algorithm;
         try {
-            algorithm = arm.createAlgorithm(shared.pluginContext());
+            algorithm = arm.createAlgorithm(context);
         }
         catch (UnsupportedOperationException | IllegalArgumentException e) {
             throw new RunDirectoryException("arm '" + arm.name() + "' (algorithm type " + arm.algorithmType() + "): " + e.getMessage());
@@ -213,16 +220,41 @@ final class ArmRunner {
             throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType()
                     + " does not build a trainer this engine runs (" + PolicyAlgorithm.class.getName() + ")");
         }
-        if (algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.REWARDS && arm.config().rewardModel().isEmpty()) {
+        if (algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.REWARDS && arm.config().rewardModel().isEmpty()
+                && arm.config().feedback().isEmpty()) {
             throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType()
-                    + " learns from rewards: give the arm a reward_model");
+                    + " learns from rewards: give the arm a reward_model (or a feedback source that scores)");
         }
         return algorithm;
     }
 
-    private FeedbackSource createSource(ArmPlan arm) {
+    /**
+     * Checks, before any work, that every arm can be built: its algorithm and feedback source, and for an algorithm
+     * that learns from rewards without a reward model, a source that scores.
+     */
+    static void preflight(List<ArmPlan> arms, PluginContext context) {
+        for (ArmPlan arm : arms) {
+            Optional<Algorithm> algorithm = createAlgorithm(arm, context);
+            if (arm.config().feedback().isPresent()) {
+                try (FeedbackSource source = createSource(arm, context)) {
+                    checkRewards(arm, algorithm, source);
+                }
+            }
+        }
+    }
+
+    private static void checkRewards(ArmPlan arm, Optional<Algorithm> algorithm, FeedbackSource source) {
+        if (algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.REWARDS && arm.config().rewardModel().isEmpty()
+                && !source.givesScores()) {
+            throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType() + " learns from "
+                    + "rewards and feedback type " + arm.feedbackType() + " gives only preferences: give the arm a "
+                    + "reward_model to learn from them");
+        }
+    }
+
+    private static FeedbackSource createSource(ArmPlan arm, PluginContext context) {
         try {
-            return arm.createFeedbackSource(shared.pluginContext());
+            return arm.createFeedbackSource(context);
         }
         catch (IllegalArgumentException e) {
             throw new RunDirectoryException("arm '" + arm.name() + "' (feedback type " + arm.feedbackType() + "): " + e.getMessage());

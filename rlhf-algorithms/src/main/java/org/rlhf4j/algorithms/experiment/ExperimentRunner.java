@@ -65,13 +65,16 @@ public final class ExperimentRunner {
         long started = System.nanoTime();
         Task task = plan.createTask().orElseThrow();
         String configJson = plan.configJson();
+        PluginContext context = PluginContext.of(plan.baseDirectory(), plan.config().seed(), environment, java.util.Optional.of(task));
+        ArmRunner.preflight(plan.arms(), context); // every arm buildable before any work
+
         try (RunDirectory run = RunDirectory.open(outDirectory, resume)) {
             ObjectNode summary = null;
             try {
                 TaskExperiment.Result sft = new TaskExperiment(plan.config(), task, run, configJson,
                         plan.file().toAbsolutePath().toString(), log).run(resume);
                 summary = sft.summary();
-                List<ObjectNode> arms = runArms(task, sft, run, configJson, summary, started);
+                List<ObjectNode> arms = runArms(task, sft, run, configJson, summary, started, context);
                 return new Outcome(task.name(), sft, arms);
             }
             catch (RuntimeException | IOException | Error e) {
@@ -92,8 +95,7 @@ public final class ExperimentRunner {
     }
 
     private List<ObjectNode> runArms(Task task, TaskExperiment.Result sft, RunDirectory run, String configJson, ObjectNode summary,
-            long started) throws IOException {
-        PluginContext context = PluginContext.of(plan.baseDirectory(), plan.config().seed(), environment, java.util.Optional.of(task));
+            long started, PluginContext context) throws IOException {
         ArmRunner.Shared shared = new ArmRunner.Shared(task, sft.policy(), sft.policy().frozenCopy(),
                 new SequenceEncoder(sft.tokenizer(), sft.policy().config().maxSeqLen()), sft.evaluator(), sft.evalSeed(),
                 sft.sftEvaluation(), plan.config().seed(), run, resume, configJson, context, EngineThreads.trainWorkers(), log, progress);
