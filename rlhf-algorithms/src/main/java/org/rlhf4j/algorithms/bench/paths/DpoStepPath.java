@@ -2,7 +2,6 @@ package org.rlhf4j.algorithms.bench.paths;
 
 import java.util.List;
 import org.rlhf4j.algorithms.bench.BenchKeys;
-import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.dpo.DpoStep;
 import org.rlhf4j.algorithms.loss.DpoLoss;
 import org.rlhf4j.algorithms.model.EngineThreads;
@@ -17,23 +16,21 @@ import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
  * followed by an AdamW update ({@link AdamW.Config#defaults}: clip 1.0), as the DPO trainer runs it; counts pairs.
  * Runs with {@link EngineThreads#trainWorkers()} workers ({@code RLHF_TRAIN_WORKERS=1} for one pass).
  */
-public final class DpoStepPath implements HotPath {
+public final class DpoStepPath extends PairStepPath {
     /** DPO's beta (TRL's default). */
     public static final double BETA = 0.1;
 
     private final BenchModel model;
     private final List<Encoded[]> pairs;
-    private final int[] indices;
-    private DpoStep step; // built in warmUp
-    private AdamW optimizer;
 
     public DpoStepPath(BenchModel model) {
+        this(model, BenchPairs.build(model.shape()));
+    }
+
+    private DpoStepPath(BenchModel model, List<Encoded[]> pairs) {
+        super(pairs.size());
         this.model = model;
-        this.pairs = BenchPairs.build(model.shape());
-        this.indices = new int[pairs.size()];
-        for (int i = 0; i < indices.length; i++) {
-            indices[i] = i;
-        }
+        this.pairs = pairs;
     }
 
     @Override
@@ -42,41 +39,13 @@ public final class DpoStepPath implements HotPath {
     }
 
     @Override
-    public String unit() {
-        return "pairs/s";
-    }
-
-    @Override
     public void warmUp() {
         int workers = EngineThreads.trainWorkers();
         TransformerWeights policy = model.weights(1);
         double[][] reference = DpoStep.referenceLogProbs(policy.frozenCopy(), pairs, pairs.size(), workers);
-        optimizer = new AdamW(policy, AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR)));
-        step = new DpoStep(policy, pairs, reference, DpoLoss.Type.SIGMOID, BETA, 0.0, pairs.size(), workers,
+        AdamW optimizer = new AdamW(policy, AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR)));
+        DpoStep step = new DpoStep(policy, pairs, reference, DpoLoss.Type.SIGMOID, BETA, 0.0, pairs.size(), workers,
                 optimizer.gradientBuffers());
-        long start = System.nanoTime();
-        for (int i = 0; i < TrainStepPath.WARM_UP_STEPS && (i < 3 || System.nanoTime() - start < TrainStepPath.WARM_UP_NANOS); i++) {
-            runOnce();
-        }
-    }
-
-    @Override
-    public long runOnce() {
-        if (step == null) {
-            throw new IllegalStateException("warmUp first");
-        }
-        step.compute(indices);
-        optimizer.update(step.gradients());
-        return pairs.size();
-    }
-
-    @Override
-    public void close() {
-        if (step != null) {
-            step.close(); // its data-parallel worker threads
-        }
-        step = null;
-        optimizer = null;
-        System.gc(); // lets ND4J free this path's native buffers before the next path runs
+        start(step, step.gradients(), step, optimizer);
     }
 }
