@@ -97,7 +97,10 @@ public final class TrainingLoop {
     private final DataOrder order;
     private final Options options;
     private final MetricsSink metrics;
+    private static final String STATE_PREFIX = "state/";
+
     private final CheckpointStore store;
+    private final Map<String, State> states = new LinkedHashMap<>();
     private final String configJson;
     private ProgressListener progress = ProgressListener.NONE;
 
@@ -124,6 +127,32 @@ public final class TrainingLoop {
     }
 
     /** Tells {@code listener} after every step. */
+    /**
+     * Training state beyond the trained model and its optimizer that a checkpoint must hold for an exact resume: a
+     * critic and its optimizer, a KL controller, a Lagrange multiplier, a learning source's discriminator. Scalars
+     * travel as one-element arrays.
+     */
+    public interface State {
+        /** Copies of the state's arrays by name (the loop stores them, so they must not change afterwards). */
+        Map<String, INDArray> export();
+
+        /** Restores what {@link #export()} gave. */
+        void restore(Map<String, INDArray> arrays);
+    }
+
+    /**
+     * Saves {@code state} with every checkpoint under {@code name} and restores it on resume; returns this loop.
+     */
+    public TrainingLoop withState(String name, State state) {
+        requireNonNull(name, "name is null");
+        requireNonNull(state, "state is null");
+        if (name.isEmpty() || name.contains("/") || states.containsKey(name)) {
+            throw new IllegalArgumentException("state name '" + name + "' is empty, holds '/' or is taken");
+        }
+        states.put(name, state);
+        return this;
+    }
+
     public TrainingLoop onStep(ProgressListener listener) {
         this.progress = requireNonNull(listener, "listener is null");
         return this;
@@ -147,6 +176,9 @@ public final class TrainingLoop {
             Checkpoint checkpoint = latest.get();
             weights.assign(TransformerWeights.of(weights.config(), weights.heads(), new HashMap<>(checkpoint.model())));
             optimizer.importState(checkpoint.optimizerState(), checkpoint.step());
+            for (Map.Entry<String, State> state : states.entrySet()) {
+                state.getValue().restore(stateArrays(checkpoint.optimizerState(), state.getKey()));
+            }
             start = checkpoint.step();
         }
         metrics.dropAfter(options.arm(), options.phase(), start);
@@ -208,6 +240,25 @@ public final class TrainingLoop {
         metadata.put("kind", options.phase());
         metadata.put("arm", options.arm());
         metadata.put(COMPLETE, Boolean.toString(complete));
-        store.save(new Checkpoint(step, weights.asMap(), optimizer.exportArrays(), new long[0], configJson, metadata));
+        Map<String, INDArray> optimizerState = new LinkedHashMap<>(optimizer.exportArrays());
+        for (Map.Entry<String, State> state : states.entrySet()) {
+            state.getValue().export().forEach((name, array) -> optimizerState.put(STATE_PREFIX + state.getKey() + "/" + name, array));
+        }
+        store.save(new Checkpoint(step, weights.asMap(), optimizerState, new long[0], configJson, metadata));
+    }
+
+    /** The arrays a checkpoint holds for the state saved under {@code name}, by their own names. */
+    private static Map<String, INDArray> stateArrays(Map<String, INDArray> saved, String name) {
+        String prefix = STATE_PREFIX + name + "/";
+        Map<String, INDArray> out = new HashMap<>();
+        saved.forEach((key, array) -> {
+            if (key.startsWith(prefix)) {
+                out.put(key.substring(prefix.length()), array);
+            }
+        });
+        if (out.isEmpty()) {
+            throw new IllegalStateException("the checkpoint holds no state '" + name + "' to resume from");
+        }
+        return out;
     }
 }

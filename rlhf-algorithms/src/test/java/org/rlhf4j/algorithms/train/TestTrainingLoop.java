@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.checkpoint.Checkpoint;
 import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
 import org.rlhf4j.algorithms.model.Heads;
@@ -186,5 +187,66 @@ class TestTrainingLoop {
             assertTrue(TrainingLoop.isComplete(store));
             assertNotEquals(0, number(lines.at(10), PHASE + "/loss"));
         }
+    }
+
+    /** A counter kept beside the model, as a KL controller or a Lagrange multiplier is. */
+    private static final class Counter implements TrainingLoop.State {
+        double value;
+
+        @Override
+        public Map<String, INDArray> export() {
+            return Map.of("value", Nd4j.scalar(DataType.DOUBLE, value).reshape(1));
+        }
+
+        @Override
+        public void restore(Map<String, INDArray> arrays) {
+            value = arrays.get("value").getDouble(0);
+        }
+    }
+
+    /** Adds each step's number to the counter, then runs the setup's step. */
+    private static TrainingLoop.Step counting(Setup setup, Counter counter) {
+        return new TrainingLoop.Step() {
+            @Override
+            public StepResult compute(int[] batch) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public StepResult compute(long s, int[] batch) {
+                counter.value += s;
+                return setup.compute(batch);
+            }
+        };
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (var walk = java.nio.file.Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    @Test
+    void extraStateIsSavedWithEveryCheckpointAndRestoredOnResume(@TempDir Path dir) throws IOException {
+        CheckpointStore store = CheckpointStore.open(dir, 0);
+        Counter counter = new Counter();
+        try (Setup setup = new Setup(Set.of(), Set.of())) {
+            setup.loop(4, 1, 2, 3, new Lines(), store).withState("counter", counter).run(false, counting(setup, counter));
+        }
+        assertEquals(1 + 2 + 3 + 4, counter.value);
+        assertEquals(1 + 2, store.load(2).optimizerState().get("state/counter/value").getDouble(0));
+        // drop the final checkpoint: a resumed loop restores the counter of step 2, then counts steps 3 and 4 again
+        deleteRecursively(dir.resolve(String.format("step-%08d", 4)));
+        assertEquals(List.of(2L), store.steps());
+        Counter resumed = new Counter();
+        resumed.value = -100;
+        try (Setup setup = new Setup(Set.of(), Set.of())) {
+            setup.loop(4, 1, 2, 3, new Lines(), store).withState("counter", resumed).run(true, counting(setup, resumed));
+        }
+        assertEquals(counter.value, resumed.value);
+        assertThrows(IllegalArgumentException.class,
+                () -> new Setup(Set.of(), Set.of()).loop(1, 1, 1, 1, new Lines(), store).withState("counter", counter).withState("counter", counter));
     }
 }
