@@ -3,14 +3,17 @@ package org.rlhf4j.algorithms;
 import com.google.inject.Binder;
 import org.rlhf4j.algorithms.dpo.DpoFactory;
 import org.rlhf4j.algorithms.grpo.GrpoFactory;
+import org.rlhf4j.algorithms.ppo.PpoFactory;
 import org.rlhf4j.api.plugin.PluginBinders;
 import org.rlhf4j.api.plugin.RlhfModule;
 
-/** Registers the engine's algorithm types, like every plugin: {@code dpo}, {@code grpo}. */
+/** Registers the engine's algorithm types, like every plugin: {@code dpo}, {@code grpo}, {@code ppo}, {@code ppo-lagrangian}. */
 public final class AlgorithmsModule implements RlhfModule {
     @Override
     public void configure(Binder binder) {
         PluginBinders.algorithms(binder).addBinding(DpoFactory.TYPE).to(DpoFactory.class);
         PluginBinders.algorithms(binder).addBinding(GrpoFactory.TYPE).to(GrpoFactory.class);
+        PluginBinders.algorithms(binder).addBinding(PpoFactory.TYPE).to(PpoFactory.class);
+        PluginBinders.algorithms(binder).addBinding(PpoFactory.LAGRANGIAN_TYPE).to(PpoFactory.class);
     }
 }

@@ -38,6 +38,16 @@ public interface ArmContext {
     /** The reward seam of the arm (its reward model, a scoring source, ...), when it has one. */
     Optional<RewardFunction> rewards();
 
+    /** The arm's trained reward model (its first member when an ensemble), from which a critic may start. */
+    default Optional<TransformerWeights> rewardModel() {
+        return Optional.empty();
+    }
+
+    /** The arm's trained cost model (its first member), from which a cost critic may start. */
+    default Optional<TransformerWeights> costModel() {
+        return Optional.empty();
+    }
+
     /** Measures the policy against gold beside its proxy reward on held-out prompts (over-optimisation). */
     default GoldMonitor goldMonitor() {
         return GoldMonitor.NONE;

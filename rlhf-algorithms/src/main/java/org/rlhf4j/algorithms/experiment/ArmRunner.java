@@ -172,7 +172,8 @@ final class ArmRunner {
                     rewards = Optional.of(new FeedbackSourceReward(arm.feedbackType(), source, name, Seeds.derive(seed, "rewards")));
                 }
                 rewards.ifPresent(seam -> summary.put("rewards", seam.describe()));
-                training = ((PolicyAlgorithm) algorithm.get()).train(context(name, seed, policy, train, rewards));
+                training = ((PolicyAlgorithm) algorithm.get()).train(context(name, seed, policy, train, rewards,
+                        rewardModel.map(m -> m.members().get(0)), costModel.map(m -> m.members().get(0))));
                 overOptimisation(name, summary, warnings);
             }
 
@@ -493,8 +494,18 @@ final class ArmRunner {
     }
 
     private ArmContext context(String arm, long seed, TransformerWeights policy, List<LabelledPair> train,
-            Optional<RewardFunction> rewards) {
+            Optional<RewardFunction> rewards, Optional<TransformerWeights> rewardModel, Optional<TransformerWeights> costModel) {
         return new ArmContext() {
+            @Override
+            public Optional<TransformerWeights> rewardModel() {
+                return rewardModel;
+            }
+
+            @Override
+            public Optional<TransformerWeights> costModel() {
+                return costModel;
+            }
+
             @Override
             public String arm() {
                 return arm;

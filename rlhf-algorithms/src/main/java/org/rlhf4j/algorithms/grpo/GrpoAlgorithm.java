@@ -10,16 +10,13 @@ import java.util.Map;
 import org.rlhf4j.algorithms.arm.ArmContext;
 import org.rlhf4j.algorithms.arm.ArmTraining;
 import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
-import org.rlhf4j.algorithms.generation.GenerationResult;
 import org.rlhf4j.algorithms.generation.Generator;
-import org.rlhf4j.algorithms.generation.SamplingConfig;
 import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
 import org.rlhf4j.algorithms.optim.AdamW;
 import org.rlhf4j.algorithms.optim.LrSchedule;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
 import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.algorithms.reward.Rewards;
-import org.rlhf4j.algorithms.tokenizer.SpecialTokens;
+import org.rlhf4j.algorithms.rollout.Rollouts;
 import org.rlhf4j.algorithms.train.DataOrder;
 import org.rlhf4j.algorithms.train.StepResult;
 import org.rlhf4j.algorithms.train.TrainingLoop;
@@ -66,7 +63,6 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
         AdamW optimizer = new AdamW(context.policy(), new AdamW.Config(
                 new LrSchedule(config.lr(), Math.min(config.warmup(), steps), steps, 0.1), 0.9, 0.95, 1e-8, config.weightDecay(),
                 config.maxGradNorm()));
-        int maxSeqLen = context.policy().config().maxSeqLen();
         try (Generator generator = new Generator(context.policy());
                 GrpoStep step = new GrpoStep(context.policy(), context.reference(), rows, k, context.workers(),
                         optimizer.gradientBuffers())) {
@@ -79,43 +75,25 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                 @Override
                 public StepResult compute(long s, int[] batch) {
                     List<String> stepPrompts = new ArrayList<>(rows);
-                    List<int[]> ids = new ArrayList<>(rows);
-                    int longest = 0;
                     for (int index : batch) {
-                        int[] encoded = context.encoder().tokenizer().encode(prompts.get(index), true, false);
-                        longest = Math.max(longest, encoded.length);
                         for (int j = 0; j < k; j++) {
                             stepPrompts.add(prompts.get(index));
-                            ids.add(encoded);
                         }
                     }
-                    int maxNew = Math.min(config.maxNewTokens(), maxSeqLen - longest);
-                    GenerationResult result = generator.generate(ids,
-                            new SamplingConfig(maxNew, config.temperature(), 0, 1.0, SpecialTokens.EOS_ID, true),
-                            new Rng(Seeds.derive(context.seed(), "rollouts", Long.toString(s))));
-                    List<Completion> completions = new ArrayList<>(rows);
-                    List<Encoded> sequences = new ArrayList<>(rows);
-                    int[] lengths = new int[rows];
-                    for (int r = 0; r < rows; r++) {
-                        int[] response = result.response(r);
-                        completions.add(new Completion(stepPrompts.get(r), context.encoder().tokenizer().decode(response)));
-                        int[] tokens = new int[ids.get(r).length + response.length];
-                        System.arraycopy(ids.get(r), 0, tokens, 0, ids.get(r).length);
-                        System.arraycopy(response, 0, tokens, ids.get(r).length, response.length);
-                        sequences.add(new Encoded(tokens, ids.get(r).length));
-                        lengths[r] = response.length;
-                    }
-                    rewards.observe(completions, s);
+                    Rollouts rollouts = Rollouts.sample(generator, context.encoder(), stepPrompts, config.maxNewTokens(),
+                            config.temperature(), new Rng(Seeds.derive(context.seed(), "rollouts", Long.toString(s))));
+                    List<Completion> completions = rollouts.completions();
+                    int[] lengths = rollouts.lengths();
+                    Map<String, Double> metrics = new LinkedHashMap<>(rewards.observe(completions, s));
                     Rewards scored = rewards.score(completions);
                     double[] advantages = GroupPolicyLoss.advantages(scored.rewards(), k, config.baseline());
                     double[] weights = GroupPolicyLoss.tokenWeights(lengths, config.lossNormalisation());
-                    GrpoStep.Result update = step.compute(sequences, advantages, weights, config.beta());
-                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    GrpoStep.Result update = step.compute(rollouts.sequences(), advantages, weights, config.beta());
                     metrics.put("reward", mean(scored.rewards()));
                     metrics.put("reward_std", groupStd(scored.rewards(), k));
                     metrics.put("frac_reward_zero_std", zeroStdGroups(scored.rewards(), k));
                     metrics.put("kl", update.kl());
-                    metrics.put("completions/mean_length", mean(java.util.Arrays.stream(lengths).asDoubleStream().toArray()));
+                    metrics.put("completions/mean_length", rollouts.meanLength());
                     scored.costs().ifPresent(costs -> metrics.put("cost", mean(costs)));
                     return new StepResult(update.loss(), metrics);
                 }

@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
 import org.rlhf4j.algorithms.model.LmLoss;
 import org.rlhf4j.algorithms.model.ShardedBackprop;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.algorithms.rollout.ResponseBatch;
 
 /**
  * One policy update of GRPO/RLOO on a batch of rollouts ({@code groups * k} sequences, a group's {@code k} rows
@@ -60,26 +60,16 @@ public final class GrpoStep implements AutoCloseable {
         if (sequences.size() != rows || advantages.length != rows || weights.length != rows) {
             throw new IllegalArgumentException("a step takes " + rows + " sequences, advantages and weights");
         }
-        int[][] ids = new int[rows][width];
-        int[][] targets = new int[rows][width];
-        float[][] mask = new float[rows][width];
-        for (int r = 0; r < rows; r++) {
-            int[] t = sequences.get(r).tokens();
-            if (t.length - 1 > width) {
-                throw new IllegalArgumentException("a sequence of " + t.length + " tokens does not fit " + width + " columns");
-            }
-            System.arraycopy(t, 0, ids[r], 0, t.length - 1);
-            System.arraycopy(t, 1, targets[r], 0, t.length - 1);
-            for (int j = sequences.get(r).promptLength() - 1; j < t.length - 1; j++) {
-                mask[r][j] = 1f;
-            }
-        }
+        ResponseBatch batch = new ResponseBatch(sequences, width);
+        int[][] ids = batch.ids();
+        int[][] targets = batch.targets();
+        float[][] mask = batch.mask();
         double[][] ref = new double[rows][];
         referencePass.forward(ids, shard -> {
             double[] tokens = LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(targets, shard.fromRow(), shard.toRow()),
                     Arrays.copyOfRange(mask, shard.fromRow(), shard.toRow()), shard.dLogits());
             for (int r = shard.fromRow(); r < shard.toRow(); r++) {
-                ref[r] = responseValues(tokens, r - shard.fromRow(), mask[r]);
+                ref[r] = batch.responseValues(tokens, shard.fromRow(), r);
             }
             return 0;
         });
@@ -92,24 +82,16 @@ public final class GrpoStep implements AutoCloseable {
                     Arrays.copyOfRange(mask, from, to), dLogits);
             double[][] logp = new double[to - from][];
             for (int r = from; r < to; r++) {
-                logp[r - from] = responseValues(tokens, r - from, mask[r]);
+                logp[r - from] = batch.responseValues(tokens, from, r);
             }
             GroupPolicyLoss.Result part = GroupPolicyLoss.compute(logp, Arrays.copyOfRange(ref, from, to),
                     Arrays.copyOfRange(advantages, from, to), Arrays.copyOfRange(weights, from, to), beta);
-            // dLogits holds d(-logp)/dlogits at each response token: scale each token's row by -dLoss/dlogp
-            double[] scale = new double[(to - from) * width];
             for (int r = from; r < to; r++) {
-                int i = 0;
-                for (int j = 0; j < width; j++) {
-                    if (mask[r][j] != 0) {
-                        scale[(r - from) * width + j] = -part.dLogp()[r - from][i++];
-                    }
-                }
                 for (int t = 0; t < logp[r - from].length; t++) {
                     kl[r] += GroupPolicyLoss.k3(logp[r - from][t], ref[r][t]);
                 }
             }
-            dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(scale.length, 1));
+            LmLoss.chainTokenLogProbGradient(dLogits, batch.flat(part.dLogp(), from, to));
             return part.loss();
         });
         double klSum = 0;
@@ -119,22 +101,6 @@ public final class GrpoStep implements AutoCloseable {
             tokenCount += ref[r].length;
         }
         return new Result(loss, tokenCount > 0 ? klSum / tokenCount : 0);
-    }
-
-    /** The values at the masked positions of row {@code row} of a flat {@code [rows*width]} array, in order. */
-    private double[] responseValues(double[] flat, int row, float[] mask) {
-        int count = 0;
-        for (float m : mask) {
-            count += m != 0 ? 1 : 0;
-        }
-        double[] out = new double[count];
-        int i = 0;
-        for (int j = 0; j < width; j++) {
-            if (mask[j] != 0) {
-                out[i++] = flat[row * width + j];
-            }
-        }
-        return out;
     }
 
     @Override

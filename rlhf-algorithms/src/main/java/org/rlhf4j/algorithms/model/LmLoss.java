@@ -54,6 +54,23 @@ public final class LmLoss {
         return logp;
     }
 
+    /**
+     * Turns the {@code dLogits} left by {@link #tokenLogProbsAndGradient} (d(-logp)/dlogits at each masked row) into
+     * the gradient of a token-level loss with {@code dLossDLogp[row]} = dL/dlogp of each row's target token (0 at
+     * unmasked rows): each row is scaled by {@code -dLossDLogp[row]}.
+     */
+    public static void chainTokenLogProbGradient(INDArray dLogits, double[] dLossDLogp) {
+        requireNonNull(dLogits, "dLogits is null");
+        if (dLossDLogp.length != dLogits.size(0)) {
+            throw new IllegalArgumentException(dLossDLogp.length + " token gradients for " + dLogits.size(0) + " rows");
+        }
+        double[] scale = new double[dLossDLogp.length];
+        for (int i = 0; i < scale.length; i++) {
+            scale[i] = -dLossDLogp[i];
+        }
+        dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(scale.length, 1));
+    }
+
     /** {@link #maskedCrossEntropy}, also writing each masked row's target log-prob into {@code logpOut} when not null. */
     private static double crossEntropy(INDArray logits, int[][] targets, float[][] mask, double normaliser, INDArray dLogits,
             double[] logpOut) {

@@ -60,6 +60,33 @@ public final class ScalarHead {
         }
     }
 
+    /**
+     * The head at every token of hidden states {@code [n,D]}, {@code v[j] = hidden[j] . head.w + head.b}: a critic's
+     * per-token values.
+     */
+    public static double[] atEveryToken(INDArray hidden, TransformerWeights weights) {
+        requireNonNull(hidden, "hidden is null");
+        INDArray v = hidden.mmul(weights.get(ParamNames.HEAD_W)).addi(weights.get(ParamNames.HEAD_B).getDouble(0));
+        return v.reshape(hidden.size(0)).toDoubleVector();
+    }
+
+    /**
+     * Backward pass of {@link #atEveryToken} for {@code dV[j] = dLoss/dv[j]}: writes the whole of {@code dHidden}
+     * {@code [n,D]} ({@code dV head.w^T}) and ADDS {@code hidden^T dV} to {@code dHeadW} and {@code sum_j dV[j]} to
+     * {@code dHeadB}.
+     */
+    public static void backwardAtEveryToken(INDArray hidden, double[] dV, TransformerWeights weights, INDArray dHidden,
+            INDArray dHeadW, INDArray dHeadB) {
+        if (dV.length != hidden.size(0)) {
+            throw new IllegalArgumentException(dV.length + " gradients for " + hidden.size(0) + " tokens");
+        }
+        INDArray w = weights.get(ParamNames.HEAD_W);
+        INDArray d = Nd4j.createFromArray(dV).castTo(hidden.dataType()).reshape(dV.length, 1);
+        dHeadW.addi(hidden.transpose().mmul(d).reshape(dHeadW.shape()));
+        dHeadB.addi(d.sumNumber().doubleValue());
+        Nd4j.gemm(d, w.reshape(1, w.length()), dHidden, false, false, 1.0, 0.0);
+    }
+
     /** The pooled hidden states {@code [B,D]}: gathered rows for one token per row, else the pooling product. */
     private static INDArray pooled(INDArray hidden, int[] first, int[] last, int seqLen) {
         int[] rows = singleTokenRows(first, last, seqLen, hidden);

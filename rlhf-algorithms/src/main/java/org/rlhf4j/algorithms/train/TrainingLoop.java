@@ -46,6 +46,15 @@ public final class TrainingLoop {
         default StepResult compute(long step, int[] batch) {
             return compute(batch);
         }
+
+        /**
+         * Whether the step applies its own optimizer updates (PPO's epochs of minibatches), guarding each against
+         * non-finite values itself: the loop then neither updates nor measures the gradient, and a step is
+         * non-finite when its loss is. False by default.
+         */
+        default boolean updatesItself() {
+            return false;
+        }
     }
 
     /** Where the loop writes its metrics lines. */
@@ -193,7 +202,7 @@ public final class TrainingLoop {
         for (long s = start + 1; s <= options.steps(); s++) {
             double lr = optimizer.currentLr();
             StepResult result = step.compute(s, order.batch(s));
-            double norm = GradClip.globalNorm(gradients.values());
+            double norm = step.updatesItself() ? 0 : GradClip.globalNorm(gradients.values());
             if (!Double.isFinite(result.loss()) || !Double.isFinite(norm)) {
                 skipped++;
                 skippedInWindow++;
@@ -205,10 +214,12 @@ public final class TrainingLoop {
             }
             else {
                 inARow = 0;
-                optimizer.update(gradients);
                 windowSteps++;
                 window.merge(prefix + "loss", result.loss(), Double::sum);
-                window.merge(prefix + "grad_norm", norm, Double::sum);
+                if (!step.updatesItself()) {
+                    optimizer.update(gradients);
+                    window.merge(prefix + "grad_norm", norm, Double::sum);
+                }
                 result.metrics().forEach((name, value) -> window.merge(name, value, Double::sum));
             }
             if (s % options.logEvery() == 0 || s == options.steps()) {

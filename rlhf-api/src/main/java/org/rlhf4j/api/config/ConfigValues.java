@@ -28,4 +28,9 @@ public final class ConfigValues {
         }
         return value;
     }
+
+    /** {@code value} when present (within {@code [min, max]}), else null: a setting that is off unless given. */
+    public static Double optionalWithin(String key, Double value, double min, double max) {
+        return value == null ? null : within(key, value, Double.NaN, min, max);
+    }
 }

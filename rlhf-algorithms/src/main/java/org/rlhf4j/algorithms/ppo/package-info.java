@@ -1,0 +1,2 @@
+/** PPO with a critic and Safe RLHF's PPO-Lagrangian. */
+package org.rlhf4j.algorithms.ppo;
