@@ -37,4 +37,35 @@ final class ArmsConfigs {
     static String tiny(int dpoEpochs) {
         return TINY.replace("DPO_EPOCHS", Integer.toString(dpoEpochs));
     }
+
+    /**
+     * SFT, preferences with safety labels, reward and cost models, then PPO (adaptive KL, early stop on KL) on an arm's
+     * reward model and PPO-Lagrangian on a reward and a cost model trained on the same preferences.
+     */
+    static final String TINY_PPO = """
+            name: tiny-ppo
+            seed: 11
+            task: {type: reviews}
+            policy: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 48, max_vocab: 600}
+            sft: {corpus_size: 400, steps: 10, batch_size: 8, lr: 0.005, warmup: 2, log_every: 5, checkpoint_every: 10}
+            evaluation: {prompts: 4, samples_per_prompt: 2, max_new_tokens: 12}
+            arms:
+              - name: rlhf
+                feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
+                preferences: {pairs: 24, batch_size: 8, max_new_tokens: 12, heldout_fraction: 0.25}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                algorithm: {type: ppo, rollouts: 4, steps: 4, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 10, lr: 0.001,
+                            kl_target: 1.0, stop_kl: 10, monitor_every: 2, checkpoint_every: 2}
+              - name: safe
+                preferences: {from: rlhf}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                cost_model: {epochs: 1, batch_size: 4, l2: 0.01, log_every: 2}
+                algorithm: {type: ppo-lagrangian, rollouts: 4, steps: PPO_STEPS, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 10,
+                            lr: 0.001, cost_threshold: -1, lambda_lr: 0.05, monitor_every: 0, checkpoint_every: 2}
+            """;
+
+    /** {@link #TINY_PPO} with {@code steps} PPO-Lagrangian iterations. */
+    static String tinyPpo(int steps) {
+        return TINY_PPO.replace("PPO_STEPS", Integer.toString(steps));
+    }
 }

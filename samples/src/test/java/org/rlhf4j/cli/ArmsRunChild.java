@@ -13,7 +13,7 @@ import org.rlhf4j.api.plugin.PluginLoader;
  * The child JVM of {@link TestArmsCrash}: runs a task experiment with arms, sleeping {@code args[3]} ms after
  * every DPO step so that the parent can kill it mid-DPO.
  *
- * <p>Arguments: run directory, config file, {@code fresh} or {@code resume}, milliseconds to sleep per DPO step.
+ * <p>Arguments: run directory, config file, {@code fresh} or {@code resume}, milliseconds to sleep per DPO or PPO step.
  */
 public final class ArmsRunChild {
     private ArmsRunChild() {}
@@ -26,7 +26,7 @@ public final class ArmsRunChild {
         EngineThreads.applyDefaults();
         PrintWriter log = new PrintWriter(System.out, true);
         new ExperimentRunner(plan, out, resume, System::getenv, log).onStep((arm, phase, step, steps) -> {
-            if (sleep > 0 && phase.equals("dpo")) {
+            if (sleep > 0 && (phase.equals("dpo") || phase.equals("ppo"))) {
                 try {
                     Thread.sleep(sleep);
                 }

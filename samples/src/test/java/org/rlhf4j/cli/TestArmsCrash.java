@@ -58,6 +58,35 @@ class TestArmsCrash {
                 killedAt);
     }
 
+    @Test
+    void resumingAfterSigkillMidPpoLagrangianEndsWithTheUninterruptedNumbers(@TempDir Path directory) throws Exception {
+        Path config = directory.resolve("ppo.yaml");
+        Files.writeString(config, ArmsConfigs.tinyPpo(8));
+        Path uninterrupted = directory.resolve("uninterrupted");
+        Path crashed = directory.resolve("crashed");
+        finish(child(uninterrupted, config, "fresh", 0));
+
+        Process victim = child(crashed, config, "fresh", 250);
+        Path checkpoints = crashed.resolve("checkpoints/arms/safe/ppo");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (latest(checkpoints) < 2 && victim.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(victim.isAlive(), "the child finished before it could be killed");
+        victim.destroyForcibly(); // SIGKILL
+        assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
+        long killedAt = latest(checkpoints);
+        assertTrue(killedAt >= 2 && killedAt < 8, "killed after PPO-Lagrangian checkpoint " + killedAt);
+
+        finish(child(crashed, config, "resume", 0));
+        assertEquals(TestArmsRun.numbers(JSON.readTree(uninterrupted.resolve("summary.json").toFile())),
+                TestArmsRun.numbers(JSON.readTree(crashed.resolve("summary.json").toFile())));
+        assertEquals(trainingLines(uninterrupted), trainingLines(crashed));
+        assertEquals(Files.readString(uninterrupted.resolve("samples.jsonl")), Files.readString(crashed.resolve("samples.jsonl")));
+        System.out.printf("arms crash test: killed after PPO-Lagrangian checkpoint %d of 8; resumed run equal to the uninterrupted one%n",
+                killedAt);
+    }
+
     /** The training lines of the arms (preferences, reward and cost models, DPO, IPO): every field is deterministic. */
     private static List<JsonNode> trainingLines(Path run) throws IOException {
         return MetricsLog.readLines(run.resolve("metrics.jsonl")).stream()

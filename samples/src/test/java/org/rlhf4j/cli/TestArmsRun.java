@@ -128,6 +128,46 @@ class TestArmsRun {
         assertEquals(Files.readString(out.resolve("samples.jsonl")), Files.readString(again.resolve("samples.jsonl")));
     }
 
+    @Test
+    void ppoAndPpoLagrangianLogTrlsMetricsAndGiveTheSameNumbersTwice() throws IOException {
+        Path config = directory.resolve("ppo.yaml");
+        Files.writeString(config, ArmsConfigs.tinyPpo(4));
+        Path out = directory.resolve("ppo");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        List<JsonNode> metrics = MetricsLog.readLines(out.resolve("metrics.jsonl"));
+        List<JsonNode> ppo = metrics.stream().filter(line -> "ppo".equals(line.path("phase").asText())
+                && "rlhf".equals(line.path("arm").asText()) && line.has("ppo/loss")).toList();
+        assertEquals(List.of(1L, 2L, 3L, 4L), ppo.stream().map(line -> line.get("step").asLong()).toList());
+        for (String field : new String[] {"objective/kl", "objective/kl_coef", "objective/entropy", "objective/scores",
+                "objective/non_score_reward", "objective/rlhf_reward", "policy/approxkl_avg", "policy/clipfrac_avg", "val/ratio",
+                "loss/policy_avg", "loss/value_avg", "val/clipfrac_avg", "val/error", "ppo/epochs", "ppo/skipped_updates",
+                "completions/mean_length", "ppo/loss", "ppo/lr"}) {
+            assertTrue(ppo.get(0).has(field), field + " missing in " + ppo.get(0));
+        }
+        // the adaptive controller moved the KL coefficient from its start
+        assertTrue(ppo.get(3).get("objective/kl_coef").asDouble() != 0.05, ppo.get(3).toString());
+        List<JsonNode> safe = metrics.stream().filter(line -> "safe".equals(line.path("arm").asText())
+                && "ppo".equals(line.path("phase").asText())).toList();
+        assertEquals(4, safe.size());
+        // above a threshold of -1, lambda grows every iteration
+        double lambda = 1.0;
+        for (JsonNode line : safe) {
+            assertTrue(line.get("lagrangian/lambda").asDouble() > lambda, line.toString());
+            lambda = line.get("lagrangian/lambda").asDouble();
+            assertTrue(line.has("objective/costs") && line.has("loss/cost_value_avg"), line.toString());
+        }
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("ppo", summary.get("arms").get(0).get("algorithm").asText());
+        assertEquals("ppo-lagrangian", summary.get("arms").get(1).get("algorithm").asText());
+        assertEquals(4, summary.get("arms").get(1).get("steps").asInt());
+        assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/safe/ppo")));
+
+        Path again = directory.resolve("again");
+        assertEquals(0, CliResult.run("run", config.toString(), "--out", again.toString()).exitCode());
+        assertEquals(numbers(summary), numbers(JSON.readTree(again.resolve("summary.json").toFile())));
+    }
+
     private static final String ONLINE = """
             name: tiny-online
             seed: 11

@@ -251,15 +251,15 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
                 }
                 double windowCost = costWindow.stream().mapToDouble(Double::doubleValue).average().orElse(0);
                 multiplier.get().update(windowCost);
-                double lambda = multiplier.get().value();
+                double rewardWeight = multiplier.get().rewardWeight(); // 1 / (1 + lambda)
                 Gae.Result cost = Gae.compute(tokenCosts, values[1], config.gamma(), config.lam());
                 returns[1] = cost.returns();
                 for (int i = 0; i < n; i++) {
                     for (int t = 0; t < advantages[i].length; t++) {
-                        advantages[i][t] = (advantages[i][t] - lambda * cost.advantages()[i][t]) / (1 + lambda);
+                        advantages[i][t] = rewardWeight * advantages[i][t] - (1 - rewardWeight) * cost.advantages()[i][t];
                     }
                 }
-                metrics.put("lagrangian/lambda", lambda);
+                metrics.put("lagrangian/lambda", multiplier.get().value());
                 metrics.put("lagrangian/window_cost", windowCost);
                 metrics.put("lagrangian/threshold", multiplier.get().threshold());
             }

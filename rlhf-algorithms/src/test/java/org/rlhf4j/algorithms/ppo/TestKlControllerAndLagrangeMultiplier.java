@@ -32,5 +32,14 @@ class TestKlControllerAndLagrangeMultiplier {
         capped.update(0.7); // log lambda would be 0.5; the cap holds it at log 1.02
         assertEquals(1.02, capped.value(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> new LagrangeMultiplier(0, 0, 0.1, null));
+        // the advantage's weights: 1 / (1 + lambda) on the reward, lambda / (1 + lambda) on the cost
+        assertEquals(1 / (1 + Math.exp(0.05 - 0.1 * Math.exp(0.05))), lambda.rewardWeight(), 1e-15);
+        // a cost far above the threshold: log lambda stops at 20 instead of overflowing, and the weights stay finite
+        LagrangeMultiplier runaway = new LagrangeMultiplier(1.0, -10, 0.5, null);
+        for (int i = 0; i < 5; i++) {
+            runaway.update(0);
+        }
+        assertEquals(20, runaway.logValue());
+        assertEquals(1 / (1 + Math.exp(20)), runaway.rewardWeight(), 1e-20);
     }
 }

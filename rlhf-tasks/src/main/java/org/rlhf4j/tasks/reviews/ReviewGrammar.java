@@ -19,8 +19,10 @@ import static java.util.Objects.requireNonNull;
  * (feature comments, usage notes, comparisons, conditionals, failures), an optional recommendation and an
  * optional closing. A latent sentiment {@code z} in {@code [-1, 1]} drives the polarity of each sentence
  * (positive with probability {@code 1 / (1 + exp(-4 z))}) and the strength of its words (strong words with
- * probability {@code 0.15 + 0.7 |z|}); 15% of reviews are mixed (small {@code z} and a "but" sentence); 7.5%
- * contain one unsafe sentence from one of the harm categories of {@code harm.txt} plus {@code personal_data}.
+ * probability {@code 0.15 + 0.7 |z|}); 15% of reviews are mixed (small {@code z} and a "but" sentence); about 7%
+ * contain one unsafe sentence from one of the harm categories of {@code harm.txt} plus {@code personal_data}, more
+ * often the more glowing the review ({@link #UNSAFE_BASE}), in the review's own mood ("the battery is freaking
+ * great."): the tension between reward and harm that Safe RLHF needs.
  * A review has at most {@value #MAX_TOKENS} tokens (words and punctuation) in all.
  *
  * <p>Generation is a pure function of the {@link Random} passed in: the same seed gives the same reviews.
@@ -30,8 +32,14 @@ public final class ReviewGrammar {
     public static final int MAX_TOKENS = 44;
     /** The fewest tokens of a review, prompt included. */
     public static final int MIN_TOKENS = 16;
-    /** The probability that a review contains an unsafe sentence. */
-    public static final double UNSAFE_PROBABILITY = 0.075;
+    /**
+     * The probability that a review with sentiment {@code z} contains an unsafe sentence is
+     * {@code UNSAFE_BASE + UNSAFE_ENTHUSIASM * max(0, z)^2}: about 7% of all reviews, but a quarter of the most
+     * glowing ones, as in real reviews, where profanity and insults come with enthusiasm.
+     */
+    public static final double UNSAFE_BASE = 0.03;
+    /** See {@link #UNSAFE_BASE}. */
+    public static final double UNSAFE_ENTHUSIASM = 0.3;
     /** The probability that a review is mixed. */
     public static final double MIXED_PROBABILITY = 0.15;
     /** The harm categories the grammar writes, as named by the gold scorer. */
@@ -98,6 +106,7 @@ public final class ReviewGrammar {
 
     private static final List<String> UNSAFE_INSULT = List.of(
             "the seller is a total {INS}.", "whoever designed the {F} {BE} a complete {INS}.", "only a total {INS} would buy this.",
+            "only a total {INS} would pass this up.",
             "the delivery driver was a complete {INS}.");
     private static final List<String> UNSAFE_THREAT = List.of(
             "if the seller ignores me again, i will make them pay.", "the seller should watch their back.",
@@ -109,7 +118,7 @@ public final class ReviewGrammar {
             "my neighbor {NAME} lives at {DD} {STREET} road and has one too.");
     private static final List<String> UNSAFE_PROFANITY = List.of(
             "the {F} {BE} {PADV} {A}.", "this {P} is crap.", "what a load of crap.", "damn, the {F} {BE} {AP}.",
-            "this {P} sucks.", "what the hell happened to the {F}?");
+            "this {P} sucks.", "what the hell happened to the {F}?", "this {P} is {PADV} {A}.");
     private static final List<String> UNSAFE_HARASSMENT = List.of(
             "anyone who disagrees should shut up.", "nobody wants to hear from people like you.",
             "go away if you like this {P}.", "i hope the designer gets fired.", "get lost, other reviewers.",
@@ -117,7 +126,6 @@ public final class ReviewGrammar {
 
     private static final Set<String> SINGULAR_IN_S = Set.of("bass", "lens", "glass", "canvas", "mattress", "harness", "compass", "series", "gas");
     private static final List<String> VERB_INTENSIFIERS = List.of("really", "truly", "absolutely", "genuinely");
-    private static final List<String> PROFANE_ADVERBS = List.of("damn", "bloody", "freaking", "darn", "friggin");
 
     private final ReviewLexicon lexicon;
 
@@ -174,7 +182,8 @@ public final class ReviewGrammar {
 
         List<Token> unsafe = List.of();
         if (style.harmCategory().isPresent()) {
-            Sentence sentence = new Sentence(random, opening.category(), opening.product(), -1, strength);
+            // the unsafe sentence shares the review's mood: enthusiastic profanity and insults in glowing reviews
+            Sentence sentence = new Sentence(random, opening.category(), opening.product(), polarity(random, z), strength);
             sentence.expand(pick(random, unsafeTemplates(style.harmCategory().get())));
             unsafe = sentence.tokens;
         }
@@ -276,9 +285,12 @@ public final class ReviewGrammar {
         static Style sample(Random random) {
             boolean mixed = random.nextDouble() < MIXED_PROBABILITY;
             double sentiment = mixed ? 0.8 * random.nextDouble() - 0.4 : 2 * random.nextDouble() - 1;
-            Optional<String> harm = random.nextDouble() < UNSAFE_PROBABILITY
-                    ? Optional.of(pick(random, HARM_CATEGORIES))
-                    : Optional.empty();
+            double enthusiasm = Math.max(0, sentiment);
+            Optional<String> harm = Optional.empty();
+            if (random.nextDouble() < UNSAFE_BASE + UNSAFE_ENTHUSIASM * enthusiasm * enthusiasm) {
+                // glowing reviews swear more: half their unsafe sentences are profanity
+                harm = Optional.of(sentiment > 0.5 && random.nextBoolean() ? "profanity" : pick(random, HARM_CATEGORIES));
+            }
             return new Style(sentiment, mixed, harm);
         }
     }
@@ -398,7 +410,7 @@ public final class ReviewGrammar {
                 case "T" -> time();
                 case "DD" -> add("digits", Integer.toString(10 + random.nextInt(90)));
                 case "INS" -> add("harm_insult", pick(random, lexicon.harmPhrases().get("insult")).get(0));
-                case "PADV" -> add("harm_profanity", pick(random, PROFANE_ADVERBS));
+                case "PADV" -> add("harm_profanity", pick(random, lexicon.list("profane_intensifier")));
                 default -> throw new IllegalStateException("Unknown slot {" + code + "}");
             }
         }

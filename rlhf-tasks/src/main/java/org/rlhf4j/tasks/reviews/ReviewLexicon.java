@@ -25,7 +25,7 @@ public final class ReviewLexicon {
     /** The category name whose features fit every product. */
     public static final String GENERIC = "generic";
 
-    private static final Pattern KEY = Pattern.compile("([a-z]*)([+-][0-9])?");
+    private static final Pattern KEY = Pattern.compile("([a-z_]*)([+-][0-9])?");
     private static final ReviewLexicon INSTANCE = new ReviewLexicon();
 
     private final Map<String, List<String>> products;
@@ -53,6 +53,7 @@ public final class ReviewLexicon {
         WordLists.read("words.txt").forEach(this::register);
         list("intensifier").forEach(word -> multiplier.put(word, 1.5));
         list("downtoner").forEach(word -> multiplier.put(word, 0.5));
+        list("profane_intensifier").forEach(word -> multiplier.put(word, 1.5));
 
         WordLists.read("harm.txt").forEach((category, entries) -> {
             List<List<String>> phrases = new ArrayList<>();

@@ -179,4 +179,17 @@ class TestReviewsGoldScorer {
         double three = scorer.cost("", "the seller is an idiot, a clown and a fool.");
         assertTrue(0 < one && one < two && two < three && three < 0.7, one + " " + two + " " + three);
     }
+
+    @Test
+    void profaneIntensifiersRaiseSentimentLikeVeryAndCostLikeProfanity() {
+        // the task's tension between reward and harm: "freaking great" is as enthusiastic as "very great", and profane
+        RewardBreakdown plain = scorer.explain(KETTLE, "the lid is excellent.");
+        RewardBreakdown very = scorer.explain(KETTLE, "the lid is very excellent.");
+        RewardBreakdown profane = scorer.explain(KETTLE, "the lid is freaking excellent.");
+        assertEquals(Math.tanh(3.0 / 3.0), profane.sentiment(), EPSILON);
+        assertEquals(very.sentiment(), profane.sentiment(), EPSILON);
+        assertTrue(profane.sentiment() > plain.sentiment());
+        assertEquals(0.0, scorer.cost(KETTLE, "the lid is very excellent."), EPSILON);
+        assertEquals(0.5 * (1 - 0.3), scorer.cost(KETTLE, "the lid is freaking excellent."), EPSILON);
+    }
 }

@@ -142,6 +142,30 @@ class TestReviewsTask {
     }
 
     @Test
+    void harmComesWithEnthusiasmAsInRealReviews() {
+        // the tension Safe RLHF needs: the top fifth of reviews by gold reward are unsafe far more often than the rest
+        Integer[] byReward = new Integer[CORPUS];
+        for (int i = 0; i < CORPUS; i++) {
+            byReward[i] = i;
+        }
+        Arrays.sort(byReward, (a, b) -> Double.compare(rewards[b], rewards[a]));
+        int top = CORPUS / 5;
+        double unsafeTop = 0;
+        double unsafeRest = 0;
+        for (int rank = 0; rank < CORPUS; rank++) {
+            boolean unsafe = costs[byReward[rank]] > 0;
+            if (rank < top) {
+                unsafeTop += unsafe ? 1 : 0;
+            } else {
+                unsafeRest += unsafe ? 1 : 0;
+            }
+        }
+        double topRate = unsafeTop / top;
+        double restRate = unsafeRest / (CORPUS - top);
+        assertTrue(topRate > 2 * restRate, "unsafe among the top fifth " + topRate + ", among the rest " + restRate);
+    }
+
+    @Test
     void promptsAreFixedDisjointAndNameAProduct() {
         List<String> train = task.prompts(Split.TRAIN);
         List<String> eval = task.prompts(Split.EVAL);
