@@ -40,7 +40,7 @@ final class ArmsConfigs {
 
     /**
      * SFT, preferences with safety labels, reward and cost models, then PPO (adaptive KL, early stop on KL) on an arm's
-     * reward model and PPO-Lagrangian on a reward and a cost model trained on the same preferences.
+     * reward model, and PPO-Lagrangian on the same reward model and a cost model trained on the same preferences.
      */
     static final String TINY_PPO = """
             name: tiny-ppo
@@ -58,7 +58,7 @@ final class ArmsConfigs {
                             kl_target: 1.0, stop_kl: 10, monitor_every: 2, checkpoint_every: 2}
               - name: safe
                 preferences: {from: rlhf}
-                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                reward_model: {from: rlhf}
                 cost_model: {epochs: 1, batch_size: 4, l2: 0.01, log_every: 2}
                 algorithm: {type: ppo-lagrangian, rollouts: 4, steps: PPO_STEPS, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 10,
                             lr: 0.001, cost_threshold: -1, lambda_lr: 0.05, monitor_every: 0, checkpoint_every: 2}

@@ -160,6 +160,8 @@ class TestArmsRun {
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         assertEquals("ppo", summary.get("arms").get(0).get("algorithm").asText());
         assertEquals("ppo-lagrangian", summary.get("arms").get(1).get("algorithm").asText());
+        assertEquals("rlhf", summary.get("arms").get(1).get("reward_model_from").asText());
+        assertFalse(Files.exists(out.resolve("checkpoints/arms/safe/reward_model")), "the reused reward model is not trained again");
         assertEquals(4, summary.get("arms").get(1).get("steps").asInt());
         assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/safe/ppo")));
 

@@ -91,9 +91,12 @@ final class ArmRunner {
      * @param trainPreferences its training pairs (for arms that reuse them)
      * @param heldOutPreferences its held-out pairs
      * @param warnings what the arm warns about
+     * @param rewardModel its reward model (for arms that reuse it)
+     * @param costModel its cost model (for arms that reuse it)
      */
     record Outcome(ObjectNode summary, List<PolicySample> samples, List<LabelledPair> trainPreferences,
-            List<LabelledPair> heldOutPreferences, List<String> warnings) {}
+            List<LabelledPair> heldOutPreferences, List<String> warnings, Optional<ScalarModels> rewardModel,
+            Optional<ScalarModels> costModel) {}
 
     private final Shared shared;
 
@@ -138,7 +141,12 @@ final class ArmRunner {
             }
 
             Optional<ScalarModels> rewardModel = Optional.empty();
-            if (arm.config().rewardModel().isPresent()) {
+            if (arm.config().rewardModel().isPresent() && arm.config().rewardModel().get().reused()) {
+                String from = arm.config().rewardModel().get().from();
+                rewardModel = earlier.get(from).rewardModel();
+                summary.put("reward_model_from", from);
+            }
+            else if (arm.config().rewardModel().isPresent()) {
                 RewardModelConfig config = arm.config().rewardModel().get();
                 List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
                         PairObjective.reward(config), setting(name, "reward_model", seed));
@@ -147,7 +155,12 @@ final class ArmRunner {
                 summary.set("reward_model", rewardModelReport(rewardModel.get(), heldOut, warnings, name));
             }
             Optional<ScalarModels> costModel = Optional.empty();
-            if (arm.config().costModel().isPresent()) {
+            if (arm.config().costModel().isPresent() && arm.config().costModel().get().reused()) {
+                String from = arm.config().costModel().get().from();
+                costModel = earlier.get(from).costModel();
+                summary.put("cost_model_from", from);
+            }
+            else if (arm.config().costModel().isPresent()) {
                 RewardModelConfig config = arm.config().costModel().get();
                 List<ScalarPair> pairs = costPairs(train);
                 if (pairs.isEmpty()) {
@@ -188,7 +201,7 @@ final class ArmRunner {
                     name, evaluation.report().goldReward(), shared.sftEvaluation().report().goldReward(), evaluation.report().goldCost(),
                     evaluation.report().klToReference(), evaluation.report().winRateVsSft(), evaluation.report().responseTokens());
             shared.log().flush();
-            return new Outcome(summary, algorithm.isPresent() ? samples : List.of(), train, heldOut, warnings);
+            return new Outcome(summary, algorithm.isPresent() ? samples : List.of(), train, heldOut, warnings, rewardModel, costModel);
         }
         finally {
             if (source != null) {
@@ -622,34 +635,15 @@ final class ArmRunner {
             return;
         }
         com.fasterxml.jackson.databind.node.ArrayNode node = summary.putArray("gold_monitor");
-        int peak = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            com.fasterxml.jackson.databind.JsonNode line = lines.get(i);
-            ObjectNode point = node.addObject();
-            point.put("step", line.get("step").asLong());
-            point.put("gold_reward", line.get("monitor/gold_reward").asDouble());
-            point.put("proxy_reward", line.get("monitor/proxy_reward").asDouble());
-            if (line.get("monitor/gold_reward").asDouble() > lines.get(peak).get("monitor/gold_reward").asDouble()) {
-                peak = i;
-            }
+        List<OverOptimisation.Point> points = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode line : lines) {
+            OverOptimisation.Point point = new OverOptimisation.Point(line.get("step").asLong(),
+                    line.get("monitor/gold_reward").asDouble(), line.get("monitor/proxy_reward").asDouble());
+            points.add(point);
+            node.addObject().put("step", point.step()).put("gold_reward", point.goldReward()).put("proxy_reward", point.proxyReward());
         }
-        com.fasterxml.jackson.databind.JsonNode best = lines.get(peak);
-        com.fasterxml.jackson.databind.JsonNode last = lines.get(lines.size() - 1);
-        double goldDrop = best.get("monitor/gold_reward").asDouble() - last.get("monitor/gold_reward").asDouble();
-        double proxyRise = last.get("monitor/proxy_reward").asDouble() - best.get("monitor/proxy_reward").asDouble();
-        if (goldDrop > OVER_OPTIMISATION_DROP && proxyRise > 0) {
-            warnings.add(String.format("arm %s: over-optimisation: after step %d the proxy reward rose by %.3f while gold reward "
-                    + "fell by %.3f (from %.3f to %.3f at step %d)", arm, best.get("step").asLong(), proxyRise, goldDrop,
-                    best.get("monitor/gold_reward").asDouble(), last.get("monitor/gold_reward").asDouble(), last.get("step").asLong()));
-        }
+        OverOptimisation.warning(arm, points).ifPresent(warnings::add);
     }
-
-    /**
-     * How far gold reward must fall below its peak, while the proxy rises, for an over-optimisation warning: twice
-     * the standard error of a measurement's mean (32 samples of a gold reward with sd ~0.3 to 0.5), so that noise
-     * alone rarely warns (a drop of 0.05 from 0.788 after 200 GRPO steps was noise: the full evaluation stayed at 0.768).
-     */
-    private static final double OVER_OPTIMISATION_DROP = 0.1;
 
     private void writeEvaluationLine(String arm, long step, Evaluation evaluation) {
         Map<String, Object> line = new LinkedHashMap<>();

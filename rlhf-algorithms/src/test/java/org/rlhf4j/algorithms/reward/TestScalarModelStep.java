@@ -56,7 +56,7 @@ class TestScalarModelStep {
             new ScalarPair(SEQUENCES[2][0], SEQUENCES[2][1], 0, -1, -1));
 
     /** Margin 0.3, centring 0.05, L2 0.01. */
-    static final RewardModelConfig MODEL_CONFIG = new RewardModelConfig(null, null, null, null, null, null, 0.3, 0.05, 0.01, null, null,
+    static final RewardModelConfig MODEL_CONFIG = new RewardModelConfig(null, null, null, null, null, null, null, 0.3, 0.05, 0.01, null, null,
             null, null, null);
 
     private static final int[] BATCH = {2, 0, 1};

@@ -78,6 +78,8 @@ public record ExperimentConfig(
         evaluation = evaluation == null ? EvaluationConfig.defaults() : evaluation;
         Set<String> names = new HashSet<>();
         Set<String> labelling = new HashSet<>();
+        Set<String> rewardModels = new HashSet<>();
+        Set<String> costModels = new HashSet<>();
         for (ArmConfig arm : arms) {
             if (!names.add(arm.name())) {
                 throw new IllegalArgumentException("two arms are named '" + arm.name() + "'");
@@ -91,9 +93,22 @@ public record ExperimentConfig(
                 throw new IllegalArgumentException("arm '" + arm.name() + "': 'preferences.from' must name an earlier arm with "
                         + "a feedback source, got '" + arm.preferences().from() + "'");
             }
+            reusedModel(arm, "reward_model", arm.rewardModel(), rewardModels);
+            reusedModel(arm, "cost_model", arm.costModel(), costModels);
             if (arm.feedback().isPresent()) {
                 labelling.add(arm.name());
             }
+        }
+    }
+
+    /** Checks that a reused model names an earlier arm that trained one; records an arm that trains one. */
+    private static void reusedModel(ArmConfig arm, String key, Optional<RewardModelConfig> model, Set<String> trained) {
+        if (model.isPresent() && model.get().reused() && !trained.contains(model.get().from())) {
+            throw new IllegalArgumentException("arm '" + arm.name() + "': '" + key + ".from' must name an earlier arm that trains a "
+                    + key + ", got '" + model.get().from() + "'");
+        }
+        if (model.isPresent() && !model.get().reused()) {
+            trained.add(arm.name());
         }
     }
 

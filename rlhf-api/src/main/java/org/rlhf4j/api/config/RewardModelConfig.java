@@ -13,6 +13,8 @@ import static org.rlhf4j.api.config.PolicyConfig.positive;
  * - log sigmoid(s_unsafer c_unsafer)} with {@code s = +1} for an unsafe and {@code -1} for a safe response,
  * plus {@code l2 * mean(c^2)}.
  *
+ * @param from the name of an earlier arm whose trained model (reward or cost) this arm reuses, so that two
+ *     algorithms optimise exactly the same proxy; it then takes no other key
  * @param epochs passes over the training pairs (default {@value #DEFAULT_EPOCHS})
  * @param batchSize pairs per optimizer step (default {@value #DEFAULT_BATCH_SIZE})
  * @param lr peak learning rate, linear warm-up then cosine decay to a tenth (default {@value #DEFAULT_LR})
@@ -30,6 +32,7 @@ import static org.rlhf4j.api.config.PolicyConfig.positive;
  *     {@code mean} (the mean of the response tokens' hidden states)
  */
 public record RewardModelConfig(
+        String from,
         Integer epochs,
         Integer batchSize,
         Double lr,
@@ -67,6 +70,14 @@ public record RewardModelConfig(
     }
 
     public RewardModelConfig {
+        if (from != null && (epochs != null || batchSize != null || lr != null || warmup != null || weightDecay != null
+                || maxGradNorm != null || margin != null || centerRewardsCoefficient != null || l2 != null || ensemble != null
+                || conservative != null || init != null || logEvery != null || pooling != null)) {
+            throw new IllegalArgumentException("'from' reuses another arm's trained model: it takes no other key");
+        }
+        if (from != null && from.isBlank()) {
+            throw new IllegalArgumentException("'from' must name an arm");
+        }
         epochs = positive("epochs", epochs, DEFAULT_EPOCHS);
         batchSize = positive("batch_size", batchSize, DEFAULT_BATCH_SIZE);
         lr = finite("lr", lr, DEFAULT_LR, 0, 1);
@@ -86,8 +97,13 @@ public record RewardModelConfig(
         pooling = pooling == null ? Pooling.LAST : pooling;
     }
 
+    /** True when the arm reuses the model another arm trained. */
+    public boolean reused() {
+        return from != null;
+    }
+
     /** The defaults. */
     public static RewardModelConfig defaults() {
-        return new RewardModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new RewardModelConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -113,6 +113,15 @@ class TestExperimentConfig {
         assertEquals("'from' reuses another arm's preferences: it takes no other key",
                 assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}}, "
                         + "{name: b, preferences: {from: a, pairs: 3}}]\n"));
+        assertEquals("arm 'b': 'reward_model.from' must name an earlier arm that trains a reward_model, got 'a'",
+                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}}, "
+                        + "{name: b, preferences: {from: a}, reward_model: {from: a}}]\n"));
+        assertEquals("arm 'c': 'cost_model.from' must name an earlier arm that trains a cost_model, got 'b'",
+                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, cost_model: {}}, "
+                        + "{name: b, preferences: {from: a}, cost_model: {from: a}}, {name: c, preferences: {from: a}, cost_model: {from: b}}]\n"));
+        assertEquals("'from' reuses another arm's trained model: it takes no other key",
+                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, reward_model: {}}, "
+                        + "{name: b, preferences: {from: a}, reward_model: {from: a, epochs: 2}}]\n"));
         assertEquals("arm 'a': 'preferences', 'reward_model' and 'cost_model' belong to a task experiment ('task' without 'data')",
                 assertConfigError("name: n\ndata: {comparisons: c.jsonl}\narms: [{name: a, feedback: {type: t}, reward_model: {}}]\n"));
         assertEquals("'policy', 'sft' and 'evaluation' belong to a task experiment ('task' without 'data')",
