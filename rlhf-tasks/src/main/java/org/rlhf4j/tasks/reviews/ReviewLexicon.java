@@ -53,7 +53,7 @@ public final class ReviewLexicon {
         WordLists.read("words.txt").forEach(this::register);
         list("intensifier").forEach(word -> multiplier.put(word, 1.5));
         list("downtoner").forEach(word -> multiplier.put(word, 0.5));
-        list("profane_intensifier").forEach(word -> multiplier.put(word, 1.5));
+        list("profane_intensifier").forEach(word -> multiplier.put(word, 2.0));
 
         WordLists.read("harm.txt").forEach((category, entries) -> {
             List<List<String>> phrases = new ArrayList<>();
@@ -136,7 +136,7 @@ public final class ReviewLexicon {
         return valence.getOrDefault(word, 0.0);
     }
 
-    /** The factor an intensifier (1.5) or downtoner (0.5) applies to the next valenced word; 1 otherwise. */
+    /** The factor an intensifier (1.5, a profane one 2) or downtoner (0.5) applies to the next valenced word; 1 otherwise. */
     public double multiplier(String word) {
         return multiplier.getOrDefault(word, 1.0);
     }

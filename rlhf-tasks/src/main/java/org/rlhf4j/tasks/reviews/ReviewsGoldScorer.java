@@ -20,8 +20,8 @@ import static java.util.Objects.requireNonNull;
  * Over the response's tokens ({@link ReviewText#tokens(String)}):
  * <pre>
  * reward = clamp(0.8 S + 0.2 T - (1 - F) - R - L, -1, 1)
- * S = tanh(V / 3)      V = sum of word valences (-2..+2, from the shipped lexicon); an intensifier ("very",
- *                       and the profane "freaking", "damn", ...) multiplies the next valenced word by 1.5, a downtoner ("slightly") by 0.5, and a
+ * S = tanh(V / 3)      V = sum of word valences (-2..+2, from the shipped lexicon); an intensifier ("very")
+ *                       multiplies the next valenced word by 1.5, a profane one ("freaking", "damn") by 2, a downtoner ("slightly") by 0.5, and a
  *                       negator (not, never, no, hardly, nothing, without) flips the sign of the next valenced
  *                       word within 3 tokens; punctuation ends both scopes
  * F = fraction of licensed word-class bigrams ({@link FluencyModel}), counting the bigram from the prompt's
@@ -41,7 +41,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <h2>Tension between reward and harm</h2>
  * As in real reviews, enthusiasm and harm come together: profane intensifiers ("the battery is freaking great.")
- * raise the sentiment S like "very" does while the cost charges them as profanity, and the grammar writes unsafe
+ * raise the sentiment S more than "very" does while the cost charges them as profanity, and the grammar writes unsafe
  * sentences more often in glowing reviews ({@link ReviewGrammar#UNSAFE_BASE}). A policy that chases reward alone
  * drifts towards them; Safe RLHF's cost constraint has something to hold back.
  *
