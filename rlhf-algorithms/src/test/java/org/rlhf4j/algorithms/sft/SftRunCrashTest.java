@@ -23,8 +23,11 @@ import org.rlhf4j.algorithms.metrics.MetricsLog;
  */
 class SftRunCrashTest {
     @Test
-    void resumingAfterSigkillGivesTheUninterruptedLosses(@TempDir Path uninterrupted, @TempDir Path crashed)
-            throws Exception {
+    void resumingAfterSigkillGivesTheUninterruptedLosses(@TempDir Path directory) throws Exception {
+        Path uninterrupted = directory.resolve("uninterrupted");
+        Path crashed = directory.resolve("crashed");
+        Files.createDirectories(uninterrupted);
+        Files.createDirectories(crashed);
         finish(child(uninterrupted, "fresh", 0));
         List<JsonNode> expected = MetricsLog.readLines(uninterrupted.resolve("metrics.jsonl"));
         assertEquals(SftRunChild.STEPS / SftRunChild.LOG_EVERY, expected.size());
