@@ -168,7 +168,7 @@ public final class ReviewGrammar {
             kind = Kind.COMMA;
             templates = OPENINGS_COMMA;
         }
-        Sentence sentence = new Sentence(random, category, product, 1, 0.5);
+        Sentence sentence = new Sentence(random, category, product, 1, 0.5, false);
         sentence.expand(pick(random, templates));
         return new Opening(kind, List.copyOf(sentence.tokens), product, category);
     }
@@ -180,10 +180,12 @@ public final class ReviewGrammar {
         int target = MIN_TOKENS + 2 + random.nextInt(MAX_TOKENS - MIN_TOKENS - 1);
         List<Token> response = new ArrayList<>();
 
+        // a profane review swears throughout: its intensifiers are profane ("the lid is freaking great.")
+        boolean profane = style.harmCategory().filter("profanity"::equals).isPresent();
         List<Token> unsafe = List.of();
         if (style.harmCategory().isPresent()) {
             // the unsafe sentence shares the review's mood: enthusiastic profanity and insults in glowing reviews
-            Sentence sentence = new Sentence(random, opening.category(), opening.product(), polarity(random, z), strength);
+            Sentence sentence = new Sentence(random, opening.category(), opening.product(), polarity(random, z), strength, profane);
             sentence.expand(pick(random, unsafeTemplates(style.harmCategory().get())));
             unsafe = sentence.tokens;
         }
@@ -195,7 +197,7 @@ public final class ReviewGrammar {
             case AND -> first < 0 && random.nextDouble() < 0.3 ? CONTINUE_AND_NEGATIVE : CONTINUE_AND;
             case COMMA -> CONTINUE_COMMA;
         };
-        response.addAll(sentence(random, opening, first, strength, pick(random, continuations)));
+        response.addAll(sentence(random, opening, first, strength, profane, pick(random, continuations)));
         boolean needContrast = style.mixed();
         int failures = 0;
         while (opening.tokens().size() + unsafe.size() + response.size() < target
@@ -208,7 +210,7 @@ public final class ReviewGrammar {
                 double roll = random.nextDouble();
                 pool = roll < 0.15 ? BODY_NEUTRAL : roll < 0.35 ? (polarity > 0 ? BODY_POSITIVE : BODY_NEGATIVE) : BODY;
             }
-            List<Token> next = sentence(random, opening, polarity, strength, pick(random, pool));
+            List<Token> next = sentence(random, opening, polarity, strength, profane, pick(random, pool));
             if (response.size() + next.size() <= budget && opening.tokens().size() + unsafe.size() + response.size() + next.size() <= target + 4) {
                 response.addAll(next);
                 needContrast = false;
@@ -217,12 +219,12 @@ public final class ReviewGrammar {
             }
         }
         if (Math.abs(z) > 0.25 && random.nextDouble() < 0.35) {
-            appendIfFits(response, budget, sentence(random, opening, z > 0 ? 1 : -1, strength,
+            appendIfFits(response, budget, sentence(random, opening, z > 0 ? 1 : -1, strength, profane,
                     pick(random, z > 0 ? RECOMMEND_POSITIVE : RECOMMEND_NEGATIVE)));
         }
         if (random.nextDouble() < 0.5) {
             List<String> closings = z > 0.3 ? CLOSE_POSITIVE : z < -0.3 ? CLOSE_NEGATIVE : CLOSE_NEUTRAL;
-            appendIfFits(response, budget, sentence(random, opening, z > 0 ? 1 : -1, strength, pick(random, closings)));
+            appendIfFits(response, budget, sentence(random, opening, z > 0 ? 1 : -1, strength, profane, pick(random, closings)));
         }
         if (!unsafe.isEmpty()) {
             int sentences = 0;
@@ -250,8 +252,8 @@ public final class ReviewGrammar {
         }
     }
 
-    private List<Token> sentence(Random random, Opening opening, int polarity, double strength, String template) {
-        Sentence sentence = new Sentence(random, opening.category(), opening.product(), polarity, strength);
+    private List<Token> sentence(Random random, Opening opening, int polarity, double strength, boolean profane, String template) {
+        Sentence sentence = new Sentence(random, opening.category(), opening.product(), polarity, strength, profane);
         sentence.expand(template);
         return sentence.tokens;
     }
@@ -324,12 +326,14 @@ public final class ReviewGrammar {
         private final String product;
         private final int polarity;
         private final double strength;
+        private final boolean profane;
         private final List<Token> tokens = new ArrayList<>();
         private final Set<String> usedFeatures = new HashSet<>();
         private boolean lastPlural;
 
-        Sentence(Random random, String category, String product, int polarity, double strength) {
+        Sentence(Random random, String category, String product, int polarity, double strength, boolean profane) {
             this.random = random;
+            this.profane = profane;
             this.category = category;
             this.product = product;
             this.polarity = polarity;
@@ -461,6 +465,12 @@ public final class ReviewGrammar {
         }
 
         private void intensifier(double probability) {
+            if (profane) {
+                if (random.nextDouble() < 2 * probability) {
+                    add("harm_profanity", pick(random, lexicon.list("profane_intensifier")));
+                }
+                return;
+            }
             if (random.nextDouble() < probability) {
                 boolean down = random.nextDouble() < 0.25;
                 add(down ? "downtoner" : "intensifier", pick(random, lexicon.list(down ? "downtoner" : "intensifier")));
