@@ -1,12 +1,18 @@
 package org.rlhf4j.feedback.human.dataset;
 
+import org.rlhf4j.feedback.human.dataset.PreferenceImporter.OnMalformed;
+
 /**
  * Settings of {@code human-dataset}.
  *
  * @param path the JSONL file of labelled comparisons, relative to the config file
  * @param onUnknown what to answer for a comparison the dataset does not hold (default {@code error})
+ * @param format the dataset's layout (default {@code auto}: told per line by its fields; see
+ *     {@link PreferenceFormat})
+ * @param onMalformed a malformed line stops the run naming file and line ({@code error}, the default) or is
+ *     skipped and counted ({@code skip})
  */
-public record HumanDatasetConfig(String path, OnUnknown onUnknown) {
+public record HumanDatasetConfig(String path, OnUnknown onUnknown, PreferenceFormat format, OnMalformed onMalformed) {
     /** The answer for a comparison missing from the dataset. */
     public enum OnUnknown {
         /** Fail the request, naming the comparison. */
@@ -20,5 +26,12 @@ public record HumanDatasetConfig(String path, OnUnknown onUnknown) {
             throw new IllegalArgumentException("missing 'path' (a JSONL file of labelled comparisons)");
         }
         onUnknown = onUnknown == null ? OnUnknown.ERROR : onUnknown;
+        format = format == null ? PreferenceFormat.AUTO : format;
+        onMalformed = onMalformed == null ? OnMalformed.ERROR : onMalformed;
+    }
+
+    /** A config with the default format and malformed-line handling. */
+    public HumanDatasetConfig(String path, OnUnknown onUnknown) {
+        this(path, onUnknown, null, null);
     }
 }
