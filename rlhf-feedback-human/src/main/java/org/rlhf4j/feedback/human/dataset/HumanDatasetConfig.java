@@ -11,8 +11,18 @@ import org.rlhf4j.feedback.human.dataset.PreferenceImporter.OnMalformed;
  *     {@link PreferenceFormat})
  * @param onMalformed a malformed line stops the run naming file and line ({@code error}, the default) or is
  *     skipped and counted ({@code skip})
+ * @param mode {@code lookup} (the default): answer the comparisons asked for from the dataset; {@code pairs}: the
+ *     arm trains on the dataset's own pairs (no pairs are sampled from the policy)
  */
-public record HumanDatasetConfig(String path, OnUnknown onUnknown, PreferenceFormat format, OnMalformed onMalformed) {
+public record HumanDatasetConfig(String path, OnUnknown onUnknown, PreferenceFormat format, OnMalformed onMalformed, Mode mode) {
+    /** How an arm uses the dataset. */
+    public enum Mode {
+        /** Answer comparisons that match a row (labelling experiments, labelling a policy's samples). */
+        LOOKUP,
+        /** Hand the dataset's pairs to the arm to train on. */
+        PAIRS
+    }
+
     /** The answer for a comparison missing from the dataset. */
     public enum OnUnknown {
         /** Fail the request, naming the comparison. */
@@ -28,10 +38,11 @@ public record HumanDatasetConfig(String path, OnUnknown onUnknown, PreferenceFor
         onUnknown = onUnknown == null ? OnUnknown.ERROR : onUnknown;
         format = format == null ? PreferenceFormat.AUTO : format;
         onMalformed = onMalformed == null ? OnMalformed.ERROR : onMalformed;
+        mode = mode == null ? Mode.LOOKUP : mode;
     }
 
-    /** A config with the default format and malformed-line handling. */
+    /** A look-up config with the default format and malformed-line handling. */
     public HumanDatasetConfig(String path, OnUnknown onUnknown) {
-        this(path, onUnknown, null, null);
+        this(path, onUnknown, null, null, null);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
 import org.rlhf4j.api.plugin.PluginContext;
@@ -29,7 +30,8 @@ public final class HumanDatasetFactory implements FeedbackSourceFactory<HumanDat
             throw new IllegalArgumentException("human-dataset path " + file + " is not a file");
         }
         try {
-            return new HumanDatasetSource(type, file, PreferenceDatasetReader.read(file, config.format(), config.onMalformed()), config.onUnknown(),
+            List<LabelledComparison> dataset = PreferenceDatasetReader.read(file, config.format(), config.onMalformed());
+            return new HumanDatasetSource(type, file, dataset, config.onUnknown(), config.mode(),
                     Files.getLastModifiedTime(file).toInstant());
         }
         catch (IOException e) {
