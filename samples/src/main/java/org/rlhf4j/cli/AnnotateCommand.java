@@ -39,7 +39,7 @@ public final class AnnotateCommand implements Callable<Integer> {
     }
 
     private AnnotationApp app() {
-        return AnnotationApp.find().orElseThrow(() -> new UsageException(
+        return AnnotationApp.find().orElseThrow(() -> new NotAvailableException(
                 "the annotation web app is not on the class path (it ships in the rlhf-feedback-human jar)"));
     }
 
