@@ -93,7 +93,7 @@ class TestAnnotateCommand {
                 evaluation: {prompts: 3, samples_per_prompt: 2, max_new_tokens: 12}
                 arms:
                   - name: humans
-                    feedback: {type: human-dataset, path: labels.jsonl, mode: pairs}
+                    feedback: {type: human-dataset, path: labels.jsonl, mode: pairs, format: ab, on_malformed: skip}
                     preferences: {heldout_fraction: 0.25}
                     reward_model: {epochs: 1, batch_size: 4, log_every: 2}
                     algorithm: {type: dpo, epochs: 1, batch_size: 4, log_every: 2}
