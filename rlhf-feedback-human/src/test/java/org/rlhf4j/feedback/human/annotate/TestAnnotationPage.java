@@ -86,7 +86,7 @@ class TestAnnotationPage {
     @Test
     void aClickAndTheKeyboardBecomeStoredLabelsAndAScriptIsShownNotRun() {
         browser.get("http://127.0.0.1:" + server.port() + "/#token=" + token);
-        await(() -> "hostile".equals(browser.findElement(By.id("labelling")).getAttribute("data-pair-id")), "the first pair");
+        await(() -> "hostile".equals(browser.findElement(By.id("labelling")).getDomAttribute("data-pair-id")), "the first pair");
 
         // the hostile response is text: every character shown, nothing parsed, nothing run
         assertEquals(HOSTILE, browser.findElement(By.id("response-a")).getText());
@@ -102,7 +102,7 @@ class TestAnnotationPage {
         new Actions(browser).sendKeys("w").sendKeys("z").sendKeys("s").sendKeys("/").perform();
         new Actions(browser).sendKeys("A has markup in it").perform();
         new Actions(browser).sendKeys(org.openqa.selenium.Keys.ESCAPE).sendKeys(org.openqa.selenium.Keys.ENTER).perform();
-        await(() -> "second".equals(browser.findElement(By.id("labelling")).getAttribute("data-pair-id")), "the second pair");
+        await(() -> "second".equals(browser.findElement(By.id("labelling")).getDomAttribute("data-pair-id")), "the second pair");
         assertEquals("1 of 2 labelled", browser.findElement(By.id("progress")).getText());
 
         // the second pair by keyboard alone
