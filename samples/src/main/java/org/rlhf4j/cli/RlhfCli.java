@@ -74,6 +74,9 @@ public final class RlhfCli implements java.util.concurrent.Callable<Integer> {
     }
 
     private static int exitCode(Exception exception) {
+        if (exception instanceof NotAvailableException) {
+            return ExitCodes.NOT_AVAILABLE;
+        }
         if (exception instanceof ConfigException || exception instanceof UnknownTypeException
                 || exception instanceof UsageException || exception instanceof RunSetupException
                 || exception instanceof PluginException) {

@@ -36,13 +36,6 @@ class TestPluginsCommand {
     }
 
     @Test
-    void verbsThatAreNotAvailableYetSaySoWithExitCode3() {
-        CliResult annotate = CliResult.run("annotate", "--port", "8080");
-        assertEquals(3, annotate.exitCode(), annotate.toString());
-        assertTrue(annotate.err().contains("not available yet"), annotate.err());
-    }
-
-    @Test
     void benchRunsTheHarnessAndPassesItsOptionsThrough() {
         // --only with an unknown key: every path is built and discovered, none is timed (fast)
         CliResult bench = CliResult.run("bench", "--json", "--only", "no_such_key");

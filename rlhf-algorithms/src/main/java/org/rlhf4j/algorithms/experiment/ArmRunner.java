@@ -38,6 +38,7 @@ import org.rlhf4j.api.config.RewardModelConfig;
 import org.rlhf4j.api.feedback.Choice;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackSource;
+import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.feedback.SafetyLabel;
 import org.rlhf4j.api.plugin.PluginContext;
 import org.rlhf4j.api.task.GoldScorer;
@@ -48,7 +49,9 @@ import org.rlhf4j.api.task.Task;
  * Runs one arm of a task experiment on top of the SFT policy:
  * <ol>
  *   <li><b>preferences</b>: collected by the arm's feedback source on the SFT policy's samples
- *       ({@link PreferenceCollection}), or reused from an earlier arm ({@code preferences: {from: ARM}}); split
+ *       ({@link PreferenceCollection}), taken from the source's own dataset when it holds one
+ *       ({@code human-dataset} with {@code mode: pairs}), or reused from an earlier arm
+ *       ({@code preferences: {from: ARM}}); split
  *       into training pairs and {@code heldout_fraction} held-out pairs (seeded);</li>
  *   <li><b>reward model</b> and <b>cost model</b>, when configured, trained on the training pairs
  *       ({@link ScalarModelTrainer}) and measured on the held-out pairs against gold;</li>
@@ -279,6 +282,10 @@ final class ArmRunner {
         PreferenceCollection collection = new PreferenceCollection(arm.name(), arm.config().preferences(), shared.encoder().tokenizer(),
                 shared.task().goldScorer(), shared.task().prompts(Split.TRAIN), Seeds.derive(seed, "preferences"), shared.run(),
                 shared.log());
+        Optional<List<Preference>> dataset = source.datasetPreferences();
+        if (dataset.isPresent()) {
+            return collection.fromDataset(dataset.get(), arm.feedbackType());
+        }
         if (shared.resume()) {
             Optional<List<LabelledPair>> done = collection.completed();
             if (done.isPresent()) {

@@ -139,6 +139,26 @@ public final class PreferenceCollection {
         return pairs;
     }
 
+    /**
+     * Takes a dataset's preferences as the arm's (a source whose {@link FeedbackSource#datasetPreferences()} holds
+     * pairs: nothing is sampled), writing every one to {@code preferences.jsonl} as {@link #collect} does, in
+     * batches of {@code batch_size} for the {@code step} field.
+     */
+    public List<LabelledPair> fromDataset(List<Preference> dataset, String sourceType) throws IOException {
+        if (dataset.isEmpty()) {
+            throw new FeedbackException("feedback type '" + sourceType + "' holds an empty dataset: arm " + arm + " has no pairs to train on");
+        }
+        run.dropPreferences(line -> arm.equals(line.path("arm").asText()));
+        List<LabelledPair> pairs = new ArrayList<>(dataset.size());
+        for (int i = 0; i < dataset.size(); i++) {
+            run.appendPreference(line(i / config.batchSize(), i, dataset.get(i)));
+            pairs.add(LabelledPair.of(dataset.get(i)));
+        }
+        log.printf("Arm %s: %d preferences from the %s dataset (no pairs sampled)%n", arm, pairs.size(), sourceType);
+        log.flush();
+        return pairs;
+    }
+
     /** Two responses per prompt, as comparisons. */
     private List<Comparison> sample(Generator generator, int maxSeqLen, List<String> prompts, Rng rng) {
         List<int[]> ids = new ArrayList<>(2 * prompts.size());

@@ -3,6 +3,7 @@ package org.rlhf4j.api.feedback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A source of feedback on a policy's responses: human annotators (or a dataset of their labels),
@@ -105,6 +106,15 @@ public interface FeedbackSource extends AutoCloseable {
      */
     default Map<String, Double> observe(List<Completion> policySamples, FeedbackContext context) {
         return Map.of();
+    }
+
+    /**
+     * The labelled pairs this source holds, when it is a preference dataset that an arm trains on directly
+     * (its reward model, cost model or DPO learn from these pairs, and no pairs are sampled from the policy).
+     * Empty, the default, for a source that answers the comparisons it is given.
+     */
+    default Optional<List<Preference>> datasetPreferences() {
+        return Optional.empty();
     }
 
     /** Releases what {@link #open} acquired. Called once; must not throw for an unopened source. */

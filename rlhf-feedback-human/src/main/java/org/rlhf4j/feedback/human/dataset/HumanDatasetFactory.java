@@ -4,17 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
 import org.rlhf4j.api.plugin.PluginContext;
 
-/** The {@code human-dataset} type: labels from a JSONL preference dataset (HH-RLHF/TRL, A/B, PKU-SafeRLHF). */
+/** The {@code human-dataset} type: labels from a JSONL preference dataset (TRL, HH-RLHF, PKU-SafeRLHF, UltraFeedback, A/B). */
 public final class HumanDatasetFactory implements FeedbackSourceFactory<HumanDatasetConfig> {
     public static final String TYPE = "human-dataset";
 
     @Override
     public String description() {
-        return "human labels imported from a JSONL preference dataset (chosen/rejected, A/B, PKU-SafeRLHF)";
+        return "human labels from a JSONL preference dataset (TRL, HH-RLHF, PKU-SafeRLHF, UltraFeedback, A/B)";
     }
 
     @Override
@@ -29,7 +30,8 @@ public final class HumanDatasetFactory implements FeedbackSourceFactory<HumanDat
             throw new IllegalArgumentException("human-dataset path " + file + " is not a file");
         }
         try {
-            return new HumanDatasetSource(type, file, PreferenceDatasetReader.read(file), config.onUnknown(),
+            List<LabelledComparison> dataset = PreferenceDatasetReader.read(file, config.format(), config.onMalformed());
+            return new HumanDatasetSource(type, file, dataset, config.onUnknown(), config.mode(),
                     Files.getLastModifiedTime(file).toInstant());
         }
         catch (IOException e) {

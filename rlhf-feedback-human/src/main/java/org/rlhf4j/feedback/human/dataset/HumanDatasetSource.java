@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +37,17 @@ public final class HumanDatasetSource implements FeedbackSource {
     private final String type;
     private final Path file;
     private final OnUnknown onUnknown;
+    private final HumanDatasetConfig.Mode mode;
     private final Instant fileTime;
-    private final Map<Comparison, List<LabelledComparison>> labels = new HashMap<>();
+    private final Map<Comparison, List<LabelledComparison>> labels = new LinkedHashMap<>();
     private final Map<String, Integer> promptRows = new HashMap<>();
 
-    public HumanDatasetSource(String type, Path file, List<LabelledComparison> dataset, OnUnknown onUnknown, Instant fileTime) {
+    public HumanDatasetSource(String type, Path file, List<LabelledComparison> dataset, OnUnknown onUnknown,
+            HumanDatasetConfig.Mode mode, Instant fileTime) {
         this.type = requireNonNull(type, "type is null");
         this.file = requireNonNull(file, "file is null");
         this.onUnknown = requireNonNull(onUnknown, "onUnknown is null");
+        this.mode = requireNonNull(mode, "mode is null");
         this.fileTime = requireNonNull(fileTime, "fileTime is null");
         for (LabelledComparison label : dataset) {
             labels.computeIfAbsent(label.comparison(), key -> new ArrayList<>()).add(label);
@@ -59,6 +63,20 @@ public final class HumanDatasetSource implements FeedbackSource {
     @Override
     public boolean judgesSafety() {
         return labels.values().stream().flatMap(List::stream).anyMatch(label -> label.safety().isPresent());
+    }
+
+    /**
+     * In {@code pairs} mode, one preference per distinct comparison of the dataset, in the order of its first
+     * row, aggregated as {@link #compare} aggregates; empty in {@code lookup} mode.
+     */
+    @Override
+    public Optional<List<Preference>> datasetPreferences() {
+        if (mode != HumanDatasetConfig.Mode.PAIRS) {
+            return Optional.empty();
+        }
+        List<Preference> preferences = new ArrayList<>(labels.size());
+        labels.forEach((comparison, votes) -> preferences.add(aggregate(comparison, votes)));
+        return Optional.of(preferences);
     }
 
     @Override

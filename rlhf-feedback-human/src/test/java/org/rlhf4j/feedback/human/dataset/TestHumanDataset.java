@@ -136,4 +136,25 @@ class TestHumanDataset {
         assertTrue(e.getMessage().contains("prefs.jsonl is not a file"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new HumanDatasetConfig(" ", null));
     }
+
+    @Test
+    void pairsModeHandsTheDatasetToTheArmAndLookupModeDoesNot() throws IOException {
+        String base = "{\"prompt\": \"p\", \"response_a\": \"x\", \"response_b\": \"y\", \"preference\": \"%s\", \"annotator\": \"%s\"}";
+        write(base.formatted("A", "a1"), "{\"prompt\": \"q\", \"chosen\": \"good\", \"rejected\": \"bad\"}", base.formatted("B", "a2"),
+                base.formatted("A", "a3"), "not json");
+        HumanDatasetConfig pairs = new HumanDatasetConfig("prefs.jsonl", null, null, PreferenceImporter.OnMalformed.SKIP,
+                HumanDatasetConfig.Mode.PAIRS);
+        List<Preference> dataset = new HumanDatasetFactory().create("human-dataset", pairs, PluginContext.of(directory, 0))
+                .datasetPreferences().orElseThrow();
+        assertEquals(2, dataset.size(), "one preference per distinct comparison, in the order of its first row");
+        assertEquals(new Comparison("p", "x", "y"), dataset.get(0).comparison());
+        assertEquals(Choice.A, dataset.get(0).better());
+        assertEquals(2.0 / 3.0, dataset.get(0).confidence(), 1e-12);
+        assertEquals("a1+a2+a3", dataset.get(0).provenance().judgeId());
+        assertEquals(new Comparison("q", "good", "bad"), dataset.get(1).comparison());
+        HumanDatasetConfig lookup = new HumanDatasetConfig("prefs.jsonl", null, null, PreferenceImporter.OnMalformed.SKIP, null);
+        assertTrue(new HumanDatasetFactory().create("human-dataset", lookup, PluginContext.of(directory, 0))
+                .datasetPreferences().isEmpty());
+        assertThrows(DataFormatException.class, () -> source(HumanDatasetConfig.OnUnknown.ERROR), "on_malformed: error stops");
+    }
 }
