@@ -4,6 +4,7 @@ import com.google.inject.Binder;
 import org.rlhf4j.algorithms.dpo.DpoFactory;
 import org.rlhf4j.algorithms.grpo.GrpoFactory;
 import org.rlhf4j.algorithms.ppo.PpoFactory;
+import org.rlhf4j.algorithms.ppo.PpoLagrangianFactory;
 import org.rlhf4j.api.plugin.PluginBinders;
 import org.rlhf4j.api.plugin.RlhfModule;
 
@@ -14,6 +15,6 @@ public final class AlgorithmsModule implements RlhfModule {
         PluginBinders.algorithms(binder).addBinding(DpoFactory.TYPE).to(DpoFactory.class);
         PluginBinders.algorithms(binder).addBinding(GrpoFactory.TYPE).to(GrpoFactory.class);
         PluginBinders.algorithms(binder).addBinding(PpoFactory.TYPE).to(PpoFactory.class);
-        PluginBinders.algorithms(binder).addBinding(PpoFactory.LAGRANGIAN_TYPE).to(PpoFactory.class);
+        PluginBinders.algorithms(binder).addBinding(PpoLagrangianFactory.TYPE).to(PpoLagrangianFactory.class);
     }
 }

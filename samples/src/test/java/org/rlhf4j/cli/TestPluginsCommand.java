@@ -18,8 +18,10 @@ class TestPluginsCommand {
             assertTrue(out.contains("\n  " + type + " "), type + " missing from\n" + out);
         }
         assertTrue(out.contains("RLGAF discriminator"), out);
-        assertTrue(out.contains("Algorithms:\n  dpo   direct preference optimisation"), out);
-        assertTrue(out.contains("\n  grpo  critic-free online RL"), out);
+        assertTrue(out.contains("Algorithms:\n  dpo             direct preference optimisation"), out);
+        assertTrue(out.contains("\n  grpo            critic-free online RL"), out);
+        assertTrue(out.contains("\n  ppo             online RL from the arm's rewards with a critic"), out);
+        assertTrue(out.contains("\n  ppo-lagrangian  Safe RLHF: PPO on rewards and costs"), out);
         assertTrue(out.contains("Tasks:\n  reviews  short product and movie reviews"), out);
         assertFalse(out.contains("example-length-judge"), out);
     }

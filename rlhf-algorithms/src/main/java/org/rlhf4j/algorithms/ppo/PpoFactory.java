@@ -4,15 +4,13 @@ import org.rlhf4j.api.algorithm.Algorithm;
 import org.rlhf4j.api.algorithm.AlgorithmFactory;
 import org.rlhf4j.api.plugin.PluginContext;
 
-/** The {@code ppo} type: PPO with a critic; and {@code ppo-lagrangian}: Safe RLHF's PPO-Lagrangian with a cost critic. */
+/** The {@code ppo} type: PPO with a critic. */
 public final class PpoFactory implements AlgorithmFactory<PpoConfig> {
     public static final String TYPE = "ppo";
-    public static final String LAGRANGIAN_TYPE = "ppo-lagrangian";
 
     @Override
     public String description() {
-        return "online RL from the arm's rewards with a critic (GAE, clipped surrogate and value losses, KL to SFT); "
-                + "ppo-lagrangian adds a cost critic and a Lagrange multiplier (Safe RLHF)";
+        return "online RL from the arm's rewards with a critic: GAE, clipped surrogate and value losses, KL to SFT (fixed or adaptive)";
     }
 
     @Override
@@ -22,6 +20,6 @@ public final class PpoFactory implements AlgorithmFactory<PpoConfig> {
 
     @Override
     public Algorithm create(String type, PpoConfig config, PluginContext context) {
-        return new PpoAlgorithm(config, LAGRANGIAN_TYPE.equals(type));
+        return new PpoAlgorithm(config, false);
     }
 }
