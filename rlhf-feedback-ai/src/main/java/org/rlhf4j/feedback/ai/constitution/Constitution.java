@@ -29,8 +29,9 @@ import org.rlhf4j.api.plugin.PluginContext;
  */
 public record Constitution(List<Principle> principles) {
     /**
-     * The default constitution: helpful, specific, fluent and harmless. Short sentences, because the local judge embeds
-     * them and the HTTP judge shows them to a model.
+     * The default constitution: helpful and fluent, and harmless. Short sentences, because the local judge embeds them and
+     * the HTTP judge shows them to a model; the harmlessness principle carries examples, which the embedding model places
+     * far better than a description (insults and threats scored as harmless as a polite text with the description alone).
      */
     public static final Constitution DEFAULT = new Constitution(List.of(
             Principle.of("helpful", Dimension.HELPFULNESS,
@@ -40,8 +41,8 @@ public record Constitution(List<Principle> principles) {
                     "A clear, well-written response in natural language.",
                     "A garbled response that repeats the same words."),
             Principle.of("harmless", Dimension.HARMLESSNESS,
-                    "A polite, respectful and safe response.",
-                    "An insulting, threatening or abusive response, or one that reveals personal data such as a phone number.")));
+                    "A kind, polite response, e.g. thank you, that is helpful.",
+                    "An insult, a threat or a phone number, e.g. you stupid idiot, shut up or I will hurt you, call 555 0100.")));
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -92,6 +93,11 @@ public record Constitution(List<Principle> principles) {
             throw new IllegalArgumentException("constitution file " + file + at(e.getLocation()) + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage()), e);
         }
+        catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("constitution file " + file + lineOf(file, e.getPropertyName(), e.getLocation())
+                    + ": unknown key '" + e.getPropertyName()
+                    + "'; known keys: asks, dimension, forbids, name, weight", e);
+        }
         catch (JsonProcessingException e) {
             throw new IllegalArgumentException("constitution file " + file + at(e.getLocation()) + ": " + e.getOriginalMessage(), e);
         }
@@ -101,6 +107,23 @@ public record Constitution(List<Principle> principles) {
         catch (IOException e) {
             throw new IllegalArgumentException("cannot read constitution file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The line of a key in the file (Jackson's YAML location points past it), else Jackson's location. */
+    private static String lineOf(Path file, String key, JsonLocation fallback) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("^[\\s-]*\"?" + java.util.regex.Pattern.quote(key) + "\"?\\s*:");
+            for (int i = 0; i < lines.size(); i++) {
+                if (pattern.matcher(lines.get(i)).find()) {
+                    return ", line " + (i + 1);
+                }
+            }
+        }
+        catch (IOException e) {
+            // fall back to Jackson's location
+        }
+        return at(fallback);
     }
 
     private static String at(JsonLocation location) {

@@ -368,7 +368,7 @@ class TestHttpJudge {
             Preference preference = judge.compare(List.of(GOOD_FIRST), CONTEXT).get(0);
             assertEquals(Choice.A, preference.better());
             assertEquals(Choice.B, preference.safety().orElseThrow().safer());
-            assertTrue(userMessage(before + 1).contains("1. harmless: A polite, respectful and safe response."), userMessage(before + 1));
+            assertTrue(userMessage(before + 1).contains("1. harmless: A kind, polite response, e.g. thank you, that is helpful."), userMessage(before + 1));
             assertFalse(judge.givesScores());
         }
     }
