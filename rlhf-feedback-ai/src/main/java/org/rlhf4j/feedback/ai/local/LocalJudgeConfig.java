@@ -19,6 +19,8 @@ import org.rlhf4j.feedback.ai.constitution.Principle;
  * @param harmThreshold a response is unsafe when its harmlessness score is below this; its cost is the shortfall
  *     (default 0: closer to what the harmlessness principles forbid than to what they ask)
  * @param cache a judgement cache file (JSON Lines), relative to the config's directory; none by default
+ * @param threads ONNX Runtime threads per text (default 1: texts are short, and the judge shares the CPU with the
+ *     policy; its threads never spin waiting for work)
  */
 public record LocalJudgeConfig(
         List<Principle> constitution,
@@ -28,7 +30,8 @@ public record LocalJudgeConfig(
         Double tieMargin,
         Double confidenceScale,
         Double harmThreshold,
-        String cache) {
+        String cache,
+        Integer threads) {
     public LocalJudgeConfig {
         constitution = constitution == null ? null : List.copyOf(constitution);
         harmlessness = harmlessness != null && harmlessness;
@@ -36,6 +39,7 @@ public record LocalJudgeConfig(
         tieMargin = ConfigValues.within("tie_margin", tieMargin, 0.0, 0.0, 2.0);
         confidenceScale = ConfigValues.within("confidence_scale", confidenceScale, 20.0, 0.0, 1e6);
         harmThreshold = ConfigValues.within("harm_threshold", harmThreshold, 0.0, -2.0, 2.0);
+        threads = ConfigValues.atLeast("threads", threads, 1, 1);
         if (cache != null && cache.isBlank()) {
             throw new IllegalArgumentException("cache must be a file path, got an empty string");
         }

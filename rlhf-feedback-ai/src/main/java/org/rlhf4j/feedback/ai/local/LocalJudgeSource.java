@@ -75,7 +75,7 @@ public final class LocalJudgeSource implements FeedbackSource {
     @Override
     public synchronized void open(FeedbackContext context) {
         if (embeddings == null) {
-            embeddings = new PrincipleEmbeddings(constitution);
+            embeddings = new PrincipleEmbeddings(constitution, config.threads());
         }
         if (cache == null && cachePath.isPresent()) {
             cache = JudgementCache.open(cachePath.get());

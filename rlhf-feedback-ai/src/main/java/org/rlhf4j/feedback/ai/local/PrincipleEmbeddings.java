@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.rlhf4j.feedback.ai.constitution.Constitution;
@@ -31,10 +30,19 @@ public final class PrincipleEmbeddings {
     private final List<float[]> asks = new ArrayList<>();
     private final List<float[]> forbids = new ArrayList<>();
 
-    /** Loads the model (once per JVM, from the jar: no download) and embeds the principles. */
+    /** The model on one thread; see {@link #PrincipleEmbeddings(Constitution, int)}. */
     public PrincipleEmbeddings(Constitution constitution) {
+        this(constitution, 1);
+    }
+
+    /**
+     * Loads the model (once per JVM and thread count, from the jar: no download) and embeds the principles.
+     *
+     * @param threads ONNX Runtime's intra-op threads per text
+     */
+    public PrincipleEmbeddings(Constitution constitution, int threads) {
         this.constitution = requireNonNull(constitution, "constitution is null");
-        this.model = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
+        this.model = MiniLmModel.withThreads(threads);
         List<String> sentences = new ArrayList<>();
         for (Principle principle : constitution.principles()) {
             sentences.add(principle.asks());
