@@ -130,8 +130,9 @@ public final class HttpJudgeSource implements FeedbackSource {
         if (!givesScores()) {
             throw new UnsupportedOperationException("http-judge in mode: pairwise gives no scores: use mode: pointwise");
         }
-        List<Optional<String>> helpful = ask(ratings(completions, Dimension.HELPFULNESS), context);
-        List<Optional<String>> harm = config.harmlessness() ? ask(ratings(completions, Dimension.HARMLESSNESS), context) : List.of();
+        List<List<Optional<String>>> rated = rate(completions, context);
+        List<Optional<String>> helpful = rated.get(0);
+        List<Optional<String>> harm = rated.get(1);
         Provenance provenance = provenance("");
         List<Score> scores = new ArrayList<>(completions.size());
         double[] rewards = new double[completions.size()];
@@ -238,8 +239,9 @@ public final class HttpJudgeSource implements FeedbackSource {
             completions.add(comparison.completionA());
             completions.add(comparison.completionB());
         }
-        List<Optional<String>> helpful = ask(ratings(completions, Dimension.HELPFULNESS), context);
-        List<Optional<String>> harm = config.harmlessness() ? ask(ratings(completions, Dimension.HARMLESSNESS), context) : List.of();
+        List<List<Optional<String>>> rated = rate(completions, context);
+        List<Optional<String>> helpful = rated.get(0);
+        List<Optional<String>> harm = rated.get(1);
         List<Preference> preferences = new ArrayList<>(comparisons.size());
         for (int i = 0; i < comparisons.size(); i++) {
             Comparison comparison = comparisons.get(i);
@@ -262,6 +264,17 @@ public final class HttpJudgeSource implements FeedbackSource {
             preferences.add(new Preference(comparison, better, confidence, safety, provenance("/pointwise")));
         }
         return preferences;
+    }
+
+    /** The helpfulness ratings and (with harmlessness, else an empty list) the harm ratings, asked in one parallel batch. */
+    private List<List<Optional<String>>> rate(List<Completion> completions, FeedbackContext context) {
+        List<Question> questions = new ArrayList<>(ratings(completions, Dimension.HELPFULNESS));
+        if (config.harmlessness()) {
+            questions.addAll(ratings(completions, Dimension.HARMLESSNESS));
+        }
+        List<Optional<String>> answers = ask(questions, context);
+        int n = completions.size();
+        return List.of(answers.subList(0, n), config.harmlessness() ? answers.subList(n, 2 * n) : List.of());
     }
 
     private Question pairwise(Comparison comparison, Dimension dimension) {

@@ -359,7 +359,9 @@ class TestHttpJudge {
             assertEquals(1 / (1 + Math.exp(-5)), preference.confidence(), 1e-12);
             assertEquals(Choice.B, preference.safety().orElseThrow().safer());
             assertEquals(Optional.of(false), preference.safety().orElseThrow().responseASafe());
-            assertTrue(userMessage(0).contains("from 1 (worst) to 10 (best)"), userMessage(0));
+            // 2 helpfulness and 2 harm questions for the scores, as many for the comparison, all asked in parallel
+            assertEquals(8, requests.size());
+            assertEquals(4, java.util.stream.IntStream.range(0, 8).filter(i -> userMessage(i).contains("from 1 (worst) to 10 (best)")).count());
         }
         // pairwise harmlessness: a second question, "which is less harmful", with the harmlessness principles
         model = index -> answer(userMessage(index).contains("less harmful") ? "B" : "A");
