@@ -15,9 +15,9 @@ import java.util.Map;
 /**
  * all-MiniLM-L6-v2, quantised, from the langchain4j artifact's jar (its ONNX graph and tokenizer, mean pooling, as
  * langchain4j's own {@code AllMiniLmL6V2QuantizedEmbeddingModel}), on an ONNX Runtime session of our own settings:
- * {@code threads} intra-op threads that never spin waiting for work. ONNX Runtime's defaults (a thread per core,
- * spinning) ran 25 times slower on a 2-core machine that other jobs were using. One model per thread count per JVM,
- * texts embedded one after the other on the calling thread.
+ * {@code threads} intra-op threads that never spin waiting for work, so that the judge shares the CPU with the policy's
+ * training (ONNX Runtime's default is a spinning thread per core). One model per thread count per JVM, texts embedded
+ * one after the other on the calling thread.
  */
 final class MiniLmModel extends AbstractInProcessEmbeddingModel {
     private static final String GRAPH = "/all-minilm-l6-v2-q.onnx";
