@@ -171,6 +171,9 @@ public final class HttpJudgeSource implements FeedbackSource {
 
     @Override
     public synchronized void close() {
+        if (stats.judgements() > 0) {
+            LOG.info("{} {} at {}: {}", type, config.model(), client.endpoint(), stats.describe());
+        }
         if (executor != null) {
             executor.shutdownNow();
             executor = null;

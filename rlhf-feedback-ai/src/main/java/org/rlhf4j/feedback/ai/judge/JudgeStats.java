@@ -80,6 +80,14 @@ public final class JudgeStats {
         return both == 0 ? Double.NaN : (double) consistent.get() / both;
     }
 
+    /** One line for the log: "N judgements (H from the cache), R requests (T retries), U unparsed dropped[, self-consistency S]". */
+    public String describe() {
+        String line = String.format("%d judgements (%d from the cache), %d requests (%d retries), %d unparsed dropped", judgements.get(),
+                cacheHits.get(), requests.get(), retries.get(), unparsed.get());
+        return bothOrders.get() == 0 ? line : line + String.format(", self-consistency %.3f over %d pairs judged in both orders",
+                selfConsistency(), bothOrders.get());
+    }
+
     /** The figures under their {@code judge/} names (self-consistency only when pairs were judged in both orders). */
     public Map<String, Double> toMap() {
         Map<String, Double> map = new LinkedHashMap<>();

@@ -28,6 +28,8 @@ import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.constitution.Dimension;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
 import org.rlhf4j.feedback.ai.judge.JudgeStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The offline AI judge: scores every response against the constitution with a pretrained sentence-embedding model
@@ -46,6 +48,8 @@ import org.rlhf4j.feedback.ai.judge.JudgeStats;
  * Scores are cached per (model, constitution, prompt, response) in the optional judgement cache.
  */
 public final class LocalJudgeSource implements FeedbackSource {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalJudgeSource.class);
+
     private final String type;
     private final LocalJudgeConfig config;
     private final Constitution constitution;
@@ -160,6 +164,9 @@ public final class LocalJudgeSource implements FeedbackSource {
 
     @Override
     public synchronized void close() {
+        if (stats.judgements() > 0) {
+            LOG.info("{} all-MiniLM-L6-v2: {}", type, stats.describe());
+        }
         if (cache != null) {
             cache.close();
             cache = null;
