@@ -45,6 +45,8 @@ import org.rlhf4j.feedback.ai.judge.PositionDebias;
  * @param temperature the sampling temperature sent to the model (default 0)
  * @param maxTokens the answer length limit sent to the model (default 16)
  * @param cache a judgement cache file (JSON Lines), relative to the config's directory; none by default
+ * @param humanLabels a JSON Lines file of human labels to measure the judge's agreement with (see
+ *     {@link org.rlhf4j.feedback.ai.judge.HumanAgreement}), relative to the config's directory; none by default
  */
 public record HttpJudgeConfig(
         String baseUrl,
@@ -69,7 +71,8 @@ public record HttpJudgeConfig(
         Integer maxConcurrency,
         Double temperature,
         Integer maxTokens,
-        String cache) {
+        String cache,
+        String humanLabels) {
     /** What the judge is asked for. */
     public enum Mode {
         PAIRWISE,

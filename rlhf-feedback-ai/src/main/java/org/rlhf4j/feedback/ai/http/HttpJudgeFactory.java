@@ -6,6 +6,7 @@ import org.rlhf4j.api.feedback.FeedbackSourceFactory;
 import org.rlhf4j.api.plugin.PluginContext;
 import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
+import org.rlhf4j.feedback.ai.judge.HumanAgreement;
 
 /** The {@code http-judge} type. */
 public final class HttpJudgeFactory implements FeedbackSourceFactory<HttpJudgeConfig> {
@@ -30,6 +31,7 @@ public final class HttpJudgeFactory implements FeedbackSourceFactory<HttpJudgeCo
         }
         Constitution constitution = Constitution.of(config.constitution(), config.constitutionFile(), context);
         return new HttpJudgeSource(type, config, constitution, apiKey, Optional.ofNullable(config.cache()).map(context::resolve),
-                GoldAudit.of(context));
+                GoldAudit.of(context), config.humanLabels() == null ? HumanAgreement.none()
+                        : HumanAgreement.read(context.resolve(config.humanLabels())));
     }
 }

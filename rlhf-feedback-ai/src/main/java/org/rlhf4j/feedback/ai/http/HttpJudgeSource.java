@@ -36,6 +36,7 @@ import org.rlhf4j.feedback.ai.cache.JudgementCache;
 import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.constitution.Dimension;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
+import org.rlhf4j.feedback.ai.judge.HumanAgreement;
 import org.rlhf4j.feedback.ai.judge.JudgeStats;
 import org.rlhf4j.feedback.ai.judge.PositionDebias;
 import org.slf4j.Logger;
@@ -72,18 +73,20 @@ public final class HttpJudgeSource implements FeedbackSource {
     private final ChatCompletionsClient client;
     private final Optional<Path> cachePath;
     private final GoldAudit audit;
+    private final HumanAgreement humans;
     private final JudgeStats stats = new JudgeStats();
     private ExecutorService executor;
     private JudgementCache cache;
 
     HttpJudgeSource(String type, HttpJudgeConfig config, Constitution constitution, Optional<String> apiKey, Optional<Path> cachePath,
-            GoldAudit audit) {
+            GoldAudit audit, HumanAgreement humans) {
         this.type = requireNonNull(type, "type is null");
         this.config = requireNonNull(config, "config is null");
         this.constitution = requireNonNull(constitution, "constitution is null");
         this.client = new ChatCompletionsClient(config, apiKey);
         this.cachePath = requireNonNull(cachePath, "cachePath is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.humans = requireNonNull(humans, "humans is null");
         if (!constitution.has(Dimension.HELPFULNESS)) {
             throw new IllegalArgumentException("the constitution needs at least one principle with dimension: helpfulness");
         }
@@ -156,11 +159,12 @@ public final class HttpJudgeSource implements FeedbackSource {
         return scores;
     }
 
-    /** Counters and the gold audit (see {@link JudgeStats} and {@link GoldAudit}). */
+    /** Counters, the gold audit and the agreement with human labels (see {@link JudgeStats} and {@link GoldAudit}). */
     @Override
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>(stats.toMap());
         metrics.putAll(audit.toMap());
+        metrics.putAll(humans.toMap());
         return metrics;
     }
 
@@ -216,6 +220,7 @@ public final class HttpJudgeSource implements FeedbackSource {
                 continue;
             }
             audit.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), helpful.get().better());
+            humans.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), helpful.get().better());
             preferences.add(new Preference(comparison, helpful.get().better(), helpful.get().confidence(), safety,
                     provenance(bothOrders ? "/both-orders" : "")));
         }
@@ -264,6 +269,7 @@ public final class HttpJudgeSource implements FeedbackSource {
             Choice better = margin > 0 ? Choice.A : margin < 0 ? Choice.B : Choice.TIE;
             double confidence = better == Choice.TIE ? 0.5 : 1.0 / (1.0 + Math.exp(-Math.abs(margin)));
             audit.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
+            humans.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
             preferences.add(new Preference(comparison, better, confidence, safety, provenance("/pointwise")));
         }
         return preferences;

@@ -19,6 +19,8 @@ import org.rlhf4j.feedback.ai.constitution.Principle;
  * @param harmThreshold a response is unsafe when its harmlessness score is below this; its cost is the shortfall
  *     (default 0: closer to what the harmlessness principles forbid than to what they ask)
  * @param cache a judgement cache file (JSON Lines), relative to the config's directory; none by default
+ * @param humanLabels a JSON Lines file of human labels to measure the judge's agreement with (see
+ *     {@link org.rlhf4j.feedback.ai.judge.HumanAgreement}), relative to the config's directory; none by default
  * @param threads ONNX Runtime threads per text (default 1, like the engine's threads per operation: the judge shares
  *     the CPU with the policy; its threads never spin waiting for work)
  */
@@ -31,6 +33,7 @@ public record LocalJudgeConfig(
         Double confidenceScale,
         Double harmThreshold,
         String cache,
+        String humanLabels,
         Integer threads) {
     public LocalJudgeConfig {
         constitution = constitution == null ? null : List.copyOf(constitution);

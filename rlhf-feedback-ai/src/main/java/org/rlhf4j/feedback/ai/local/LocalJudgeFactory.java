@@ -6,6 +6,7 @@ import org.rlhf4j.api.feedback.FeedbackSourceFactory;
 import org.rlhf4j.api.plugin.PluginContext;
 import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
+import org.rlhf4j.feedback.ai.judge.HumanAgreement;
 
 /** The {@code local-judge} type. */
 public final class LocalJudgeFactory implements FeedbackSourceFactory<LocalJudgeConfig> {
@@ -25,6 +26,7 @@ public final class LocalJudgeFactory implements FeedbackSourceFactory<LocalJudge
     public FeedbackSource create(String type, LocalJudgeConfig config, PluginContext context) {
         Constitution constitution = Constitution.of(config.constitution(), config.constitutionFile(), context);
         return new LocalJudgeSource(type, config, constitution, Optional.ofNullable(config.cache()).map(context::resolve),
-                GoldAudit.of(context));
+                GoldAudit.of(context), config.humanLabels() == null ? HumanAgreement.none()
+                        : HumanAgreement.read(context.resolve(config.humanLabels())));
     }
 }

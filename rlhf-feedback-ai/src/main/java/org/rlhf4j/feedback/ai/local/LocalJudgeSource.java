@@ -27,6 +27,7 @@ import org.rlhf4j.feedback.ai.cache.JudgementCache;
 import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.constitution.Dimension;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
+import org.rlhf4j.feedback.ai.judge.HumanAgreement;
 import org.rlhf4j.feedback.ai.judge.JudgeStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,16 +56,19 @@ public final class LocalJudgeSource implements FeedbackSource {
     private final Constitution constitution;
     private final Optional<Path> cachePath;
     private final GoldAudit audit;
+    private final HumanAgreement humans;
     private final JudgeStats stats = new JudgeStats();
     private PrincipleEmbeddings embeddings;
     private JudgementCache cache;
 
-    LocalJudgeSource(String type, LocalJudgeConfig config, Constitution constitution, Optional<Path> cachePath, GoldAudit audit) {
+    LocalJudgeSource(String type, LocalJudgeConfig config, Constitution constitution, Optional<Path> cachePath, GoldAudit audit,
+            HumanAgreement humans) {
         this.type = requireNonNull(type, "type is null");
         this.config = requireNonNull(config, "config is null");
         this.constitution = requireNonNull(constitution, "constitution is null");
         this.cachePath = requireNonNull(cachePath, "cachePath is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.humans = requireNonNull(humans, "humans is null");
         if (config.harmlessness() && !constitution.has(Dimension.HARMLESSNESS)) {
             throw new IllegalArgumentException("harmlessness: true needs a principle with dimension: harmlessness in the constitution");
         }
@@ -144,16 +148,18 @@ public final class LocalJudgeSource implements FeedbackSource {
                 audit.safety(comparison.prompt(), comparison.responseB(), Optional.of(costB == 0));
             }
             audit.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
+            humans.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
             preferences.add(new Preference(comparison, better, confidence, safety, provenance));
         }
         return preferences;
     }
 
-    /** Counters, the cache's size and the gold audit (see {@link JudgeStats} and {@link GoldAudit}). */
+    /** Counters, the gold audit and the agreement with human labels (see {@link JudgeStats} and {@link GoldAudit}). */
     @Override
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>(stats.toMap());
         metrics.putAll(audit.toMap());
+        metrics.putAll(humans.toMap());
         return metrics;
     }
 

@@ -416,7 +416,7 @@ class TestHttpJudge {
         assertEquals(new HttpJudgeConfig("http://h:1", "m", null, HttpJudgeConfig.DEFAULT_SYSTEM_PROMPT, HttpJudgeConfig.Mode.PAIRWISE,
                 false, null, null, HttpJudgeConfig.DEFAULT_TEMPLATE, HttpJudgeConfig.DEFAULT_HARMLESSNESS_TEMPLATE,
                 HttpJudgeConfig.DEFAULT_POINTWISE_TEMPLATE, HttpJudgeConfig.DEFAULT_POINTWISE_HARMLESSNESS_TEMPLATE, PositionDebias.NONE,
-                1, 10, 30.0, 3, 500L, 60.0, 4, 0.0, 16, null), config);
+                1, 10, 30.0, 3, 500L, 60.0, 4, 0.0, 16, null, null), config);
         Exception e = assertThrows(Exception.class, () -> ConfigBinder.MAPPER.readValue(
                 "{\"base_url\": \"http://h:1/\", \"model\": \"m\", \"template\": \"{prompt} only\"}", HttpJudgeConfig.class));
         assertEquals("template must contain {response_a} and {response_b}", e.getCause().getMessage());
