@@ -201,6 +201,31 @@ class TestArmsRun {
     }
 
     @Test
+    void theLocalAiJudgeRewardsAnOnlineArmAndARerunIsAnsweredFromItsCache() throws IOException {
+        Path config = directory.resolve("rlaif.yaml");
+        Files.writeString(config, ONLINE.replace("FEEDBACK", "{type: local-judge, cache: judge-cache.jsonl}"));
+        Path out = directory.resolve("rlaif");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonNode arm = JSON.readTree(out.resolve("summary.json").toFile()).get("arms").get(0);
+        assertEquals("local-judge", arm.get("rewards").asText(), arm.toString());
+        JsonNode judge = arm.get("feedback_metrics");
+        // 4 pairs (8 responses) judged for preferences, 2 GRPO steps of 2 prompts x 2 responses scored
+        assertEquals(16, judge.get("judge/judgements").asInt(), judge.toString());
+        assertEquals(0, judge.get("judge/cache_hits").asInt(), judge.toString());
+        assertTrue(judge.has("judge/gold_agreement") || arm.get("preferences").get("ties").asInt() == 4, judge.toString());
+        assertTrue(MetricsLog.readLines(out.resolve("metrics.jsonl")).stream()
+                .anyMatch(line -> "feedback".equals(line.path("phase").asText()) && line.has("judge/cache_hits")));
+
+        Path again = directory.resolve("rlaif-again");
+        assertEquals(0, CliResult.run("run", config.toString(), "--out", again.toString()).exitCode());
+        JsonNode rerun = JSON.readTree(again.resolve("summary.json").toFile()).get("arms").get(0).get("feedback_metrics");
+        assertEquals(16, rerun.get("judge/cache_hits").asInt(), rerun.toString());
+        assertEquals(0, rerun.get("judge/requests").asInt(), rerun.toString());
+        assertEquals(Files.readString(out.resolve("samples.jsonl")), Files.readString(again.resolve("samples.jsonl")));
+    }
+
+    @Test
     void anOnlineArmWhoseSourceGivesOnlyPreferencesNeedsARewardModelBeforeAnyWork() throws IOException {
         Path config = directory.resolve("online.yaml");
         Files.writeString(config, ONLINE.replace("FEEDBACK", "{type: simulated-annotators, scorer: task}"));

@@ -55,7 +55,7 @@ class TestExamplePlugin {
         CliResult result = CliResult.run("run", config().toString(), "--out", directory.resolve("out").toString());
         assertEquals(2, result.exitCode(), result.toString());
         assertTrue(result.err().contains("unknown feedback source type 'example-length-judge'; known feedback source types: "
-                + "gan-discriminator, http-judge, human-dataset, rule-judge, simulated-annotators"), result.err());
+                + "gan-discriminator, http-judge, human-dataset, local-judge, rule-judge, simulated-annotators"), result.err());
         assertTrue(result.err().contains("line 5"), result.err());
     }
 

@@ -14,7 +14,7 @@ class TestPluginsCommand {
         assertEquals(0, result.exitCode(), result.toString());
         String out = result.out();
         assertTrue(out.startsWith("Feedback sources:\n"), out);
-        for (String type : new String[] {"human-dataset", "simulated-annotators", "gan-discriminator", "http-judge", "rule-judge"}) {
+        for (String type : new String[] {"human-dataset", "simulated-annotators", "gan-discriminator", "http-judge", "local-judge", "rule-judge"}) {
             assertTrue(out.contains("\n  " + type + " "), type + " missing from\n" + out);
         }
         assertTrue(out.contains("RLGAF discriminator"), out);

@@ -124,7 +124,7 @@ class TestRunCommand {
         assertEquals(2, result.exitCode(), result.toString());
         String err = result.err();
         assertTrue(err.contains("key 'arms[2].feedback.type': unknown feedback source type 'no-such-thing'"), err);
-        assertTrue(err.contains("known feedback source types: gan-discriminator, http-judge, human-dataset, rule-judge, simulated-annotators"), err);
+        assertTrue(err.contains("known feedback source types: gan-discriminator, http-judge, human-dataset, local-judge, rule-judge, simulated-annotators"), err);
         assertTrue(err.contains(config + ", line 32, column 7"), err);
     }
 

@@ -199,6 +199,9 @@ final class ArmRunner {
                     shared.sftEvaluation().samples(), rewardModel.map(m -> (ResponseScorer) m), costModel.map(m -> (ResponseScorer) m));
             writeEvaluationLine(name, training.steps(), evaluation);
             fillSummary(summary, evaluation, training, warnings, name);
+            if (source != null) {
+                feedbackMetrics(name, training.steps(), source.metrics(), summary);
+            }
             summary.put("wall_seconds", (System.nanoTime() - started) / 1e9);
             shared.log().printf("Arm %s: gold reward %.3f (SFT %.3f), gold cost %.3f, KL %.2f, win rate vs SFT %.3f, %.1f tokens%n",
                     name, evaluation.report().goldReward(), shared.sftEvaluation().report().goldReward(), evaluation.report().goldCost(),
@@ -650,6 +653,25 @@ final class ArmRunner {
             node.addObject().put("step", point.step()).put("gold_reward", point.goldReward()).put("proxy_reward", point.proxyReward());
         }
         OverOptimisation.warning(arm, points).ifPresent(warnings::add);
+    }
+
+    /**
+     * What the feedback source measured about itself over the whole arm (preferences and rewards), e.g. an AI judge's
+     * cache hits and self-consistency: one {@code metrics.jsonl} line (phase {@code feedback}) and the summary's
+     * {@code feedback_metrics}.
+     */
+    private void feedbackMetrics(String arm, long step, Map<String, Double> metrics, ObjectNode summary) {
+        if (metrics.isEmpty()) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", step);
+        line.put("arm", arm);
+        line.put("phase", "feedback");
+        line.putAll(metrics);
+        shared.run().append(line);
+        ObjectNode node = summary.putObject("feedback_metrics");
+        metrics.forEach(node::put);
     }
 
     private void writeEvaluationLine(String arm, long step, Evaluation evaluation) {

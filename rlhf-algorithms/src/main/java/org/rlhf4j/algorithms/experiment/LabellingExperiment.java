@@ -137,6 +137,7 @@ public final class LabellingExperiment {
                     files.appendPreference(PreferenceCollection.line(arm.name(), step, i, preferences.get(i)));
                 }
                 ObjectNode line = metricsJson(arm, step, preferences, learning, seconds);
+                source.metrics().forEach(line::put);
                 files.append(JSON.convertValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
                 metrics.add(line);
             }

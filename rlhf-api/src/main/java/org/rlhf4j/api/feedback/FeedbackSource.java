@@ -117,6 +117,15 @@ public interface FeedbackSource extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * What the source has measured about itself since {@link #open}, under stable names (for an AI judge, e.g.
+     * {@code judge/judgements}, {@code judge/cache_hits}, {@code judge/self_consistency}): cumulative figures the
+     * engine writes into the run's metrics and summary. Empty by default.
+     */
+    default Map<String, Double> metrics() {
+        return Map.of();
+    }
+
     /** Releases what {@link #open} acquired. Called once; must not throw for an unopened source. */
     @Override
     default void close() {}

@@ -4,6 +4,9 @@ import java.util.Optional;
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
 import org.rlhf4j.api.plugin.PluginContext;
+import org.rlhf4j.feedback.ai.constitution.Constitution;
+import org.rlhf4j.feedback.ai.judge.GoldAudit;
+import org.rlhf4j.feedback.ai.judge.HumanAgreement;
 
 /** The {@code http-judge} type. */
 public final class HttpJudgeFactory implements FeedbackSourceFactory<HttpJudgeConfig> {
@@ -11,7 +14,7 @@ public final class HttpJudgeFactory implements FeedbackSourceFactory<HttpJudgeCo
 
     @Override
     public String description() {
-        return "AI judge over an OpenAI-compatible chat-completions API (retries, timeout, A/B swap debiasing)";
+        return "AI judge on any OpenAI-compatible chat-completions server: constitution, pairwise or pointwise, position debiasing, cache";
     }
 
     @Override
@@ -26,6 +29,9 @@ public final class HttpJudgeFactory implements FeedbackSourceFactory<HttpJudgeCo
             apiKey = Optional.of(context.env(config.apiKeyEnv()).orElseThrow(() -> new IllegalArgumentException(
                     "environment variable " + config.apiKeyEnv() + " (named by api_key_env) is not set")));
         }
-        return new HttpJudgeSource(type, config, apiKey);
+        Constitution constitution = Constitution.of(config.constitution(), config.constitutionFile(), context);
+        return new HttpJudgeSource(type, config, constitution, apiKey, Optional.ofNullable(config.cache()).map(context::resolve),
+                GoldAudit.of(context), config.humanLabels() == null ? HumanAgreement.none()
+                        : HumanAgreement.read(context.resolve(config.humanLabels())));
     }
 }
