@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.rlhf4j.algorithms.experiment.Evaluation;
 import org.rlhf4j.algorithms.experiment.ExperimentRunner;
+import org.rlhf4j.cli.progress.ProgressDisplay;
 import org.rlhf4j.algorithms.experiment.LabellingExperiment;
 import org.rlhf4j.algorithms.experiment.LabellingSummary;
 import org.rlhf4j.algorithms.experiment.RunDirectoryException;
@@ -74,7 +75,8 @@ public final class RunCommand implements Callable<Integer> {
                     threads.opThreads(), threads.blasThreads());
             ExperimentRunner.Outcome outcome;
             try {
-                outcome = new ExperimentRunner(plan, outDirectory, resume, context.environment(), context.err()).run();
+                outcome = new ExperimentRunner(plan, outDirectory, resume, context.environment(), context.err())
+                        .onStep(ProgressDisplay.of(context.err(), System.err, System.console() != null)).run();
             }
             catch (RunDirectoryException e) {
                 throw new RunSetupException(e.getMessage(), e);

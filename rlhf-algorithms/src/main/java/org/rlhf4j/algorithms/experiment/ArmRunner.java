@@ -284,7 +284,7 @@ final class ArmRunner {
     private List<LabelledPair> preferences(ArmPlan arm, FeedbackSource source, long seed) throws IOException {
         PreferenceCollection collection = new PreferenceCollection(arm.name(), arm.config().preferences(), shared.encoder().tokenizer(),
                 shared.task().goldScorer(), shared.task().prompts(Split.TRAIN), Seeds.derive(seed, "preferences"), shared.run(),
-                shared.log());
+                shared.log()).onBatch(shared.progress());
         Optional<List<Preference>> dataset = source.datasetPreferences();
         if (dataset.isPresent()) {
             return collection.fromDataset(dataset.get(), arm.feedbackType());

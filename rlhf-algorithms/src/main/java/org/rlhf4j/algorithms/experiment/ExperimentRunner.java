@@ -72,7 +72,7 @@ public final class ExperimentRunner {
             ObjectNode summary = null;
             try {
                 TaskExperiment.Result sft = new TaskExperiment(plan.config(), task, run, configJson,
-                        plan.file().toAbsolutePath().toString(), log).run(resume);
+                        plan.file().toAbsolutePath().toString(), log).onStep(progress).run(resume);
                 summary = sft.summary();
                 List<ObjectNode> arms = runArms(task, sft, run, configJson, summary, started, context);
                 return new Outcome(task.name(), sft, arms);

@@ -18,6 +18,7 @@ import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.LabelledPair;
 import org.rlhf4j.algorithms.tokenizer.SpecialTokens;
 import org.rlhf4j.algorithms.tokenizer.WordTokenizer;
+import org.rlhf4j.algorithms.train.ProgressListener;
 import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.algorithms.util.Seeds;
 import org.rlhf4j.api.config.PreferencesConfig;
@@ -52,7 +53,11 @@ public final class PreferenceCollection {
     private final List<String> trainPrompts;
     private final long seed;
     private final RunDirectory run;
+    /** The progress phase of preference collection. */
+    public static final String PHASE = "preferences";
+
     private final PrintWriter log;
+    private ProgressListener progress = ProgressListener.NONE;
 
     /**
      * @param arm the arm's name
@@ -91,6 +96,12 @@ public final class PreferenceCollection {
     }
 
     /** Samples and labels the pairs, writing every judgment; the source must be open. */
+    /** Told after every batch of judged pairs (phase {@value #PHASE}, step = pairs done); returns this collection. */
+    public PreferenceCollection onBatch(ProgressListener listener) {
+        this.progress = requireNonNull(listener, "listener is null");
+        return this;
+    }
+
     public List<LabelledPair> collect(TransformerWeights policy, FeedbackSource source, String sourceType) throws IOException {
         run.dropPreferences(line -> arm.equals(line.path("arm").asText()));
         run.dropMetrics(line -> arm.equals(line.path("arm").asText()) && "preferences".equals(line.path("phase").asText()));
@@ -132,6 +143,7 @@ public final class PreferenceCollection {
                     run.appendPreference(line(batchIndex, start + i, judged.get(i)));
                     pairs.add(LabelledPair.of(judged.get(i)));
                 }
+                progress.stepDone(arm, PHASE, start + count, config.pairs());
             }
         }
         log.printf("Arm %s: %d preferences from %s in %.1f s%n", arm, pairs.size(), sourceType, (System.nanoTime() - started) / 1e9);

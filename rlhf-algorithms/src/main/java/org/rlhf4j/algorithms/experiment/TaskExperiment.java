@@ -23,6 +23,7 @@ import org.rlhf4j.algorithms.sft.SftExample;
 import org.rlhf4j.algorithms.sft.SftRun;
 import org.rlhf4j.algorithms.sft.SftTrainer;
 import org.rlhf4j.algorithms.tokenizer.WordTokenizer;
+import org.rlhf4j.algorithms.train.ProgressListener;
 import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.api.config.EvaluationConfig;
 import org.rlhf4j.api.config.ExperimentConfig;
@@ -72,6 +73,7 @@ public final class TaskExperiment {
     private final String configJson;
     private final String configFile;
     private final PrintWriter log;
+    private ProgressListener progress = ProgressListener.NONE;
 
     /**
      * @param config a task experiment's config ({@link ExperimentConfig#isTaskExperiment()})
@@ -93,6 +95,15 @@ public final class TaskExperiment {
         if (!config.isTaskExperiment()) {
             throw new IllegalArgumentException("not a task experiment: it has 'data' or no 'task'");
         }
+    }
+
+    /**
+     * Told after every SFT step (arm and phase {@value #SFT_ARM}), in place of the log's "SFT step" lines; returns this
+     * experiment.
+     */
+    public TaskExperiment onStep(ProgressListener listener) {
+        this.progress = requireNonNull(listener, "listener is null");
+        return this;
     }
 
     /** Perplexity of held-out task texts under the untrained and the trained policy. */
@@ -142,7 +153,8 @@ public final class TaskExperiment {
                 outDirectory.resolve(METRICS), outDirectory.resolve(CHECKPOINTS), configJson, Optional.of(tokenizer));
         int progressEvery = Math.max(sft.checkpointEvery(), sft.steps() / 10);
         sftRun.afterStep(step -> {
-            if (step % progressEvery == 0 || step == sft.steps()) {
+            progress.stepDone(SFT_ARM, SFT_ARM, step, sft.steps());
+            if (progress == ProgressListener.NONE && (step % progressEvery == 0 || step == sft.steps())) { // else the listener shows it
                 log.printf("SFT step %d/%d (%.0f s)%n", step, sft.steps(), seconds(started));
                 log.flush();
             }
