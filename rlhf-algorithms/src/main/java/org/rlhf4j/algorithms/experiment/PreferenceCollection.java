@@ -95,13 +95,13 @@ public final class PreferenceCollection {
         return pairs.size() == config.pairs() ? Optional.of(pairs) : Optional.empty();
     }
 
-    /** Samples and labels the pairs, writing every judgment; the source must be open. */
     /** Told after every batch of judged pairs (phase {@value #PHASE}, step = pairs done); returns this collection. */
     public PreferenceCollection onBatch(ProgressListener listener) {
         this.progress = requireNonNull(listener, "listener is null");
         return this;
     }
 
+    /** Samples and labels the pairs, writing every judgment; the source must be open. */
     public List<LabelledPair> collect(TransformerWeights policy, FeedbackSource source, String sourceType) throws IOException {
         run.dropPreferences(line -> arm.equals(line.path("arm").asText()));
         run.dropMetrics(line -> arm.equals(line.path("arm").asText()) && "preferences".equals(line.path("phase").asText()));
