@@ -265,7 +265,8 @@ final class ArmRunner {
         PreferenceCollection collection = new PreferenceCollection(arm.name(), arm.config().preferences(), shared.encoder().tokenizer(),
                 shared.task().goldScorer(), shared.task().prompts(Split.TRAIN), Seeds.derive(seed, "preferences"), shared.run(),
                 shared.log());
-        if (shared.resume()) {
+        // a learning source learnt while it labelled: collect again (seeded, so the same lines) to get its state back
+        if (shared.resume() && !source.learnsFromPolicy()) {
             Optional<List<LabelledPair>> done = collection.completed();
             if (done.isPresent()) {
                 shared.log().printf("Arm %s: %d preferences read back from %s%n", arm.name(), done.get().size(), RunDirectory.PREFERENCES);

@@ -105,7 +105,7 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                         sequences.add(new Encoded(tokens, ids.get(r).length));
                         lengths[r] = response.length;
                     }
-                    rewards.observe(completions, s);
+                    Map<String, Double> learned = rewards.observe(completions, s);
                     Rewards scored = rewards.score(completions);
                     double[] advantages = GroupPolicyLoss.advantages(scored.rewards(), k, config.baseline());
                     double[] weights = GroupPolicyLoss.tokenWeights(lengths, config.lossNormalisation());
@@ -117,6 +117,7 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                     metrics.put("kl", update.kl());
                     metrics.put("completions/mean_length", mean(java.util.Arrays.stream(lengths).asDoubleStream().toArray()));
                     scored.costs().ifPresent(costs -> metrics.put("cost", mean(costs)));
+                    metrics.putAll(learned); // a learning source's update (discriminator/loss, discriminator/accuracy_real, ...)
                     return new StepResult(update.loss(), metrics);
                 }
             };
@@ -128,6 +129,7 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                         }
                         context.progress().stepDone(arm, phase, s, total);
                     });
+            rewards.learnedState().ifPresent(state -> loop.withState("feedback", state)); // a discriminator resumes exactly
             TrainingLoop.Result result = loop.run(context.resume(), rollout);
             return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
         }
