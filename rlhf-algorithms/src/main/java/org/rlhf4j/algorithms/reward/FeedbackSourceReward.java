@@ -81,7 +81,7 @@ public final class FeedbackSourceReward implements RewardFunction {
         return Optional.of(new TrainingLoop.State() {
             @Override
             public Map<String, INDArray> export() {
-                byte[] bytes = source.saveState();
+                byte[] bytes = requireNonNull(source.saveState(), "feedback type '" + type + "': saveState() returned null");
                 return Map.of("length", Nd4j.createFromArray(new long[] {bytes.length, round}),
                         "bytes", Nd4j.createFromArray(pack(bytes)));
             }

@@ -17,11 +17,12 @@ import static org.rlhf4j.api.config.ConfigValues.within;
  * @param demonstrationsCount how many of the task's demonstrations to draw (default 2048; ignored with a file)
  * @param init (transformer) {@code sft} (default): start from the SFT policy's backbone with a fresh scalar head, as
  *     the reward model does; {@code scratch}: random weights of the policy's shape
- * @param dSteps discriminator steps per round, {@code k} (default 1 for transformer, 50 for ngram)
+ * @param dSteps discriminator steps per round, {@code k} (default 2 for transformer, 50 for ngram; on reviews 1 step at
+ *     lr 1e-4 left the discriminator near chance and the policy chasing response length, see README.md, RLGAF)
  * @param policyStepsPerRound (transformer) policy steps (calls of {@code observe}) per discriminator round (default 1):
  *     the ratio of discriminator to policy steps is {@code d_steps : policy_steps_per_round}; the fakes of the steps
  *     in between are pooled as the round's fresh fakes
- * @param lr learning rate (default 1e-4 for transformer, AdamW, constant; 0.5 for ngram, SGD)
+ * @param lr learning rate (default 5e-4 for transformer, AdamW, constant; 0.5 for ngram, SGD)
  * @param l2 (ngram) the L2 penalty of SGD (default 1e-4)
  * @param weightDecay (transformer) AdamW's decoupled weight decay, on matrices (default 0.01): keeps the weights,
  *     hence the discriminator's confidence, from growing without bound
@@ -116,9 +117,9 @@ public record GanDiscriminatorConfig(
         }
         demonstrationsCount = atLeast("demonstrations_count", demonstrationsCount, 2048, 1);
         init = init == null ? Init.SFT : init;
-        dSteps = atLeast("d_steps", dSteps, ngram ? 50 : 1, 0);
+        dSteps = atLeast("d_steps", dSteps, ngram ? 50 : 2, 0);
         policyStepsPerRound = atLeast("policy_steps_per_round", policyStepsPerRound, 1, 1);
-        lr = within("lr", lr, ngram ? 0.5 : 1e-4, 1e-12, 100);
+        lr = within("lr", lr, ngram ? 0.5 : 5e-4, 1e-12, 100);
         l2 = within("l2", l2, 1e-4, 0, 100);
         weightDecay = within("weight_decay", weightDecay, 0.01, 0, 1);
         logitL2 = within("logit_l2", logitL2, 0.01, 0, 100);
