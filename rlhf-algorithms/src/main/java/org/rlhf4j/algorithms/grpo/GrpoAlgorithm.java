@@ -34,7 +34,9 @@ import org.rlhf4j.api.feedback.Completion;
  * group-baseline advantages and takes one AdamW step on {@link GroupPolicyLoss} with the per-token KL to the SFT
  * reference. The rollouts of step {@code s} are seeded from {@code s}, so a resumed run draws the same ones.
  * Logged under TRL's names: {@code reward}, {@code reward_std} (within groups), {@code kl},
- * {@code completions/mean_length}, {@code frac_reward_zero_std}, beside {@code grpo/loss}.
+ * {@code completions/mean_length}, {@code frac_reward_zero_std}, beside {@code grpo/loss}, and a learning source's
+ * update metrics ({@code discriminator/...}); what the seam has learnt is saved with every checkpoint
+ * ({@link RewardFunction#learnedState()}), so a resumed run scores as the uninterrupted one.
  */
 public final class GrpoAlgorithm implements PolicyAlgorithm {
     static final String PHASE = "grpo";
