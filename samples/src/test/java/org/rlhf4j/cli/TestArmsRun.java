@@ -237,6 +237,64 @@ class TestArmsRun {
         assertFalse(Files.exists(out), "nothing is written before the config is known to work");
     }
 
+    @Test
+    void anRlgafArmLearnsFromItsDiscriminatorSavesItWithItsCheckpointsAndResumesExactly() throws IOException {
+        Path config = directory.resolve("rlgaf.yaml");
+        Files.writeString(config, ONLINE.replace("name: judge", "name: rlgaf")
+                .replace("FEEDBACK", "{type: gan-discriminator, demonstrations_count: 64, d_steps: 2, batch_size: 8, replay: 0.5}")
+                .replace("steps: 2, max_new_tokens: 12, log_every: 1", "steps: 4, max_new_tokens: 12, log_every: 1, checkpoint_every: 2"));
+        Path out = directory.resolve("rlgaf");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode arm = summary.get("arms").get(0);
+        assertEquals("gan-discriminator", arm.get("feedback").asText(), arm.toString());
+        assertEquals("gan-discriminator", arm.get("rewards").asText(), arm.toString());
+        assertEquals(4, arm.get("steps").asInt(), arm.toString());
+        // every GRPO line carries the discriminator's round beside the policy's metrics
+        List<JsonNode> grpo = MetricsLog.readLines(out.resolve("metrics.jsonl")).stream()
+                .filter(line -> "grpo".equals(line.path("phase").asText())).toList();
+        assertEquals(4, grpo.size());
+        for (String field : new String[] {"reward", "kl", "discriminator/loss", "discriminator/accuracy_real",
+                "discriminator/accuracy_fake", "discriminator/d_real", "discriminator/d_fake", "discriminator/reward",
+                "discriminator/updates", "discriminator/capped_steps"}) {
+            assertTrue(grpo.get(0).has(field), field + " missing in " + grpo.get(0));
+        }
+        assertEquals(grpo.get(0).get("reward").asDouble(), grpo.get(0).get("discriminator/reward").asDouble(), 1e-9);
+
+        // resumed from the checkpoint of step 2 (the discriminator's state in it), the arm ends as the uninterrupted run
+        Path resumed = directory.resolve("resumed");
+        copy(out, resumed);
+        Path last = resumed.resolve("checkpoints/arms/rlgaf/grpo/step-00000004");
+        assertTrue(Files.isDirectory(resumed.resolve("checkpoints/arms/rlgaf/grpo/step-00000002")));
+        deleteTree(last);
+        assertEquals(0, CliResult.run("run", config.toString(), "--out", resumed.toString(), "--resume").exitCode());
+        assertEquals(numbers(summary), numbers(JSON.readTree(resumed.resolve("summary.json").toFile())));
+        assertEquals(Files.readString(out.resolve("samples.jsonl")), Files.readString(resumed.resolve("samples.jsonl")));
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                }
+                else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     /** The summary without wall-clock figures and paths. */
     static JsonNode numbers(JsonNode summary) {
         ObjectNode copy = summary.deepCopy();

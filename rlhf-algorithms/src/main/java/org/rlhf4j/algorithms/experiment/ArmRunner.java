@@ -289,7 +289,8 @@ final class ArmRunner {
         if (dataset.isPresent()) {
             return collection.fromDataset(dataset.get(), arm.feedbackType());
         }
-        if (shared.resume()) {
+        // a learning source learnt while it labelled: collect again (seeded, so the same lines) to get its state back
+        if (shared.resume() && !source.learnsFromPolicy()) {
             Optional<List<LabelledPair>> done = collection.completed();
             if (done.isPresent()) {
                 shared.log().printf("Arm %s: %d preferences read back from %s%n", arm.name(), done.get().size(), RunDirectory.PREFERENCES);

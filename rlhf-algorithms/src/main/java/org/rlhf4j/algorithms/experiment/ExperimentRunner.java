@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.rlhf4j.algorithms.arm.PolicyBackbone;
 import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
 import org.rlhf4j.algorithms.train.ProgressListener;
@@ -96,9 +97,12 @@ public final class ExperimentRunner {
 
     private List<ObjectNode> runArms(Task task, TaskExperiment.Result sft, RunDirectory run, String configJson, ObjectNode summary,
             long started, PluginContext context) throws IOException {
-        ArmRunner.Shared shared = new ArmRunner.Shared(task, sft.policy(), sft.policy().frozenCopy(),
-                new SequenceEncoder(sft.tokenizer(), sft.policy().config().maxSeqLen()), sft.evaluator(), sft.evalSeed(),
-                sft.sftEvaluation(), plan.config().seed(), run, resume, configJson, context, EngineThreads.trainWorkers(), log, progress);
+        SequenceEncoder encoder = new SequenceEncoder(sft.tokenizer(), sft.policy().config().maxSeqLen());
+        int workers = EngineThreads.trainWorkers();
+        // feedback sources that train on the policy's backbone (the RLGAF discriminator) find the SFT policy here
+        PluginContext armContext = context.withService(PolicyBackbone.class, new PolicyBackbone(sft.policy(), encoder, workers));
+        ArmRunner.Shared shared = new ArmRunner.Shared(task, sft.policy(), sft.policy().frozenCopy(), encoder, sft.evaluator(),
+                sft.evalSeed(), sft.sftEvaluation(), plan.config().seed(), run, resume, configJson, armContext, workers, log, progress);
         ArmRunner runner = new ArmRunner(shared);
         Map<String, ArmRunner.Outcome> done = new LinkedHashMap<>();
         List<ObjectNode> samples = new ArrayList<>(SampleLines.of(TaskExperiment.SFT_ARM, sft.sftEvaluation().samples()));

@@ -31,7 +31,9 @@ import org.rlhf4j.api.feedback.Completion;
  * group-baseline advantages and takes one AdamW step on {@link GroupPolicyLoss} with the per-token KL to the SFT
  * reference. The rollouts of step {@code s} are seeded from {@code s}, so a resumed run draws the same ones.
  * Logged under TRL's names: {@code reward}, {@code reward_std} (within groups), {@code kl},
- * {@code completions/mean_length}, {@code frac_reward_zero_std}, beside {@code grpo/loss}.
+ * {@code completions/mean_length}, {@code frac_reward_zero_std}, beside {@code grpo/loss}, and a learning source's
+ * update metrics ({@code discriminator/...}); what the seam has learnt is saved with every checkpoint
+ * ({@link RewardFunction#learnedState()}), so a resumed run scores as the uninterrupted one.
  */
 public final class GrpoAlgorithm implements PolicyAlgorithm {
     static final String PHASE = "grpo";
@@ -84,7 +86,8 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                             config.temperature(), new Rng(Seeds.derive(context.seed(), "rollouts", Long.toString(s))));
                     List<Completion> completions = rollouts.completions();
                     int[] lengths = rollouts.lengths();
-                    Map<String, Double> metrics = new LinkedHashMap<>(rewards.observe(completions, s));
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    Map<String, Double> learned = rewards.observe(completions, s);
                     Rewards scored = rewards.score(completions);
                     double[] advantages = GroupPolicyLoss.advantages(scored.rewards(), k, config.baseline());
                     double[] weights = GroupPolicyLoss.tokenWeights(lengths, config.lossNormalisation());
@@ -95,6 +98,7 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                     metrics.put("kl", update.kl());
                     metrics.put("completions/mean_length", rollouts.meanLength());
                     scored.costs().ifPresent(costs -> metrics.put("cost", mean(costs)));
+                    metrics.putAll(learned); // a learning source's update (discriminator/loss, discriminator/accuracy_real, ...)
                     return new StepResult(update.loss(), metrics);
                 }
             };
@@ -106,6 +110,7 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                         }
                         context.progress().stepDone(arm, phase, s, total);
                     });
+            rewards.learnedState().ifPresent(state -> loop.withState("feedback", state)); // a discriminator resumes exactly
             TrainingLoop.Result result = loop.run(context.resume(), rollout);
             return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
         }

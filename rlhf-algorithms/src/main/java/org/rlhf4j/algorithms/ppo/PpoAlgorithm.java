@@ -52,7 +52,8 @@ import org.rlhf4j.algorithms.util.Seeds;
  *
  * <p>The critics start from the arm's reward and cost models (as OpenRLHF's do) unless {@code critic_init: policy}
  * or the arm has none, then from the SFT backbone with a new head. Critics, their optimizers, the KL coefficient,
- * the multiplier and its cost window are saved with every checkpoint: a resumed run continues exactly. Metrics use
+ * the multiplier and its cost window are saved with every checkpoint, with a learning source's state (the RLGAF
+ * discriminator): a resumed run continues exactly. Metrics use
  * TRL's names ({@code objective/kl}, {@code objective/entropy}, {@code objective/scores}, {@code policy/clipfrac_avg},
  * {@code policy/approxkl_avg}, {@code val/clipfrac_avg}, ...).
  */
@@ -159,6 +160,7 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
                         }
                         context.progress().stepDone(arm, phase, s, total);
                     });
+            rewards.learnedState().ifPresent(state -> loop.withState("feedback", state)); // a discriminator resumes exactly
             TrainingLoop.Result result = loop.run(context.resume(), iteration);
             return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
         }

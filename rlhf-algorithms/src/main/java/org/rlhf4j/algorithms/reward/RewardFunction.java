@@ -2,6 +2,8 @@ package org.rlhf4j.algorithms.reward;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.rlhf4j.algorithms.train.TrainingLoop;
 import org.rlhf4j.api.feedback.Completion;
 
 /**
@@ -28,5 +30,14 @@ public interface RewardFunction {
      */
     default Map<String, Double> observe(List<Completion> policySamples, long round) {
         return Map.of();
+    }
+
+    /**
+     * What the seam has learnt from {@link #observe} (a learning source's discriminator), for an algorithm to save
+     * with its checkpoints ({@link TrainingLoop#withState}) so that a resumed run scores exactly as an uninterrupted
+     * one; empty (the default) when nothing learns.
+     */
+    default Optional<TrainingLoop.State> learnedState() {
+        return Optional.empty();
     }
 }

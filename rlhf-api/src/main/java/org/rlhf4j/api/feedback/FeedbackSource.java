@@ -126,6 +126,29 @@ public interface FeedbackSource extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The source's learnt state, for a source whose judgements depend on what it has {@link #observe}d (the RLGAF
+     * discriminator's weights, optimizer moments and replay buffer): the engine stores it with the arm's checkpoints
+     * and gives it back to {@link #restoreState} on resume, so a resumed run judges exactly as an uninterrupted one.
+     * The format is the source's own (it should carry a version). The default, for a source that learns nothing,
+     * is no state: an empty array.
+     */
+    default byte[] saveState() {
+        return new byte[0];
+    }
+
+    /**
+     * Restores what {@link #saveState()} returned, after {@link #open} and before any other call of a resumed run.
+     * The default accepts only the empty state of a source that learns nothing.
+     *
+     * @throws IllegalArgumentException when the state is not one this source saved
+     */
+    default void restoreState(byte[] state) {
+        if (state.length != 0) {
+            throw new IllegalArgumentException(getClass().getName() + " keeps no state, got " + state.length + " bytes");
+        }
+    }
+
     /** Releases what {@link #open} acquired. Called once; must not throw for an unopened source. */
     @Override
     default void close() {}

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A feedback source that learns from the policy it judges, such as the RLGAF discriminator: expert
  * demonstrations are "real", policy samples passed to {@link #observe} are "fake", and the source updates
- * itself between rounds.
+ * itself between rounds. Its state must survive a crash: override {@link #saveState()} and {@link #restoreState}
+ * so that a resumed arm continues exactly.
  */
 public interface LearningFeedbackSource extends FeedbackSource {
     @Override

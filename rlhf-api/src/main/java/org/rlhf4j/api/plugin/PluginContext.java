@@ -34,6 +34,26 @@ public interface PluginContext {
         return of(baseDirectory(), seed(), environment(), Optional.of(requireNonNull(task, "task is null")));
     }
 
+    /**
+     * A service the engine lends plugins, by its type: e.g. {@code rlhf-algorithms}' {@code PolicyBackbone} (the SFT
+     * policy, its encoder and training threads) for a source that trains a network on the policy's backbone, as the
+     * RLGAF discriminator does. Empty by default, and whenever the engine offers no service of that type at this
+     * point: while a config is checked, before any policy exists, a task experiment's context has none, so a
+     * factory that needs one looks it up when its source is opened, not when it is built.
+     */
+    default <T> Optional<T> service(Class<T> type) {
+        return Optional.empty();
+    }
+
+    /** This context with {@code service} offered under {@code type} (the engine calls it; its other services are kept). */
+    default <T> PluginContext withService(Class<T> type, T service) {
+        requireNonNull(type, "type is null");
+        if (!type.isInstance(requireNonNull(service, "service is null"))) {
+            throw new IllegalArgumentException(service.getClass().getName() + " is not a " + type.getName());
+        }
+        return new ServiceContext(this, type, service);
+    }
+
     /** Resolves a path from the config against {@link #baseDirectory()}. */
     default Path resolve(String path) {
         requireNonNull(path, "path is null");
@@ -53,6 +73,45 @@ public interface PluginContext {
     /** A context with the given environment and task. */
     static PluginContext of(Path baseDirectory, long seed, Function<String, String> environment, Optional<Task> task) {
         return new SimplePluginContext(baseDirectory, seed, environment, task);
+    }
+
+    /** A context that adds one service to another context (see {@link #withService}). */
+    record ServiceContext(PluginContext base, Class<?> type, Object service) implements PluginContext {
+        public ServiceContext {
+            requireNonNull(base, "base is null");
+            requireNonNull(type, "type is null");
+            requireNonNull(service, "service is null");
+        }
+
+        @Override
+        public Path baseDirectory() {
+            return base.baseDirectory();
+        }
+
+        @Override
+        public long seed() {
+            return base.seed();
+        }
+
+        @Override
+        public Function<String, String> environment() {
+            return base.environment();
+        }
+
+        @Override
+        public Optional<Task> task() {
+            return base.task();
+        }
+
+        @Override
+        public PluginContext withTask(Task task) {
+            return new ServiceContext(base.withTask(task), type, service);
+        }
+
+        @Override
+        public <T> Optional<T> service(Class<T> wanted) {
+            return wanted == type ? Optional.of(wanted.cast(service)) : base.service(wanted);
+        }
     }
 
     /** The plain implementation of {@link #of}. */

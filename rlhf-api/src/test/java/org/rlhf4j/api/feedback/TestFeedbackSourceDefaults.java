@@ -59,4 +59,12 @@ class TestFeedbackSourceDefaults {
         assertTrue(learner.learnsFromPolicy());
         assertEquals(Map.of("seen", 2.0), learner.observe(List.of(new Completion("p", "a"), new Completion("p", "b")), CONTEXT));
     }
+
+    @Test
+    void aSourceThatLearnsNothingKeepsNoState() {
+        LengthScorer source = new LengthScorer();
+        assertEquals(0, source.saveState().length);
+        source.restoreState(new byte[0]);
+        assertThrows(IllegalArgumentException.class, () -> source.restoreState(new byte[] {1}));
+    }
 }

@@ -2,6 +2,12 @@ package org.rlhf4j.feedback.gan;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,21 +24,24 @@ import org.rlhf4j.api.feedback.Score;
 import org.rlhf4j.feedback.gan.GanDiscriminatorConfig.RewardForm;
 
 /**
- * The RLGAF discriminator as a learning feedback source: expert demonstrations are real, the policy
- * samples given to {@link #observe} are fake (a bounded buffer of the latest ones); each round trains
- * {@code d_steps} SGD steps on balanced minibatches. A response's reward is {@code log D - log(1 - D)}
- * (or {@code -log(1 - D)}); pairwise preferences compare rewards (the {@link
- * org.rlhf4j.api.feedback.FeedbackSource#compare} default). An untrained discriminator gives every
- * response reward 0 (D = 0.5): every comparison ties.
+ * The cheap RLGAF discriminator ({@code model: ngram}): a logistic regression on hashed word n-grams of the response
+ * alone. Expert demonstrations are real, the policy samples given to {@link #observe} are fake (a bounded buffer of
+ * the latest ones); each round trains {@code d_steps} SGD steps on balanced minibatches (seeded by the round). A
+ * response's reward is the configured {@link RewardForm} of its logit; pairwise preferences compare rewards (the
+ * {@link org.rlhf4j.api.feedback.FeedbackSource#compare} default). An untrained discriminator gives every response
+ * logit 0 (D = 0.5): every comparison ties. Its state (weights, rounds, fake buffer) is saved and restored whole.
  */
 public final class GanDiscriminatorSource implements LearningFeedbackSource {
+    private static final int STATE_VERSION = 1;
+
     private final String type;
     private final GanDiscriminatorConfig config;
     private final HashedNgramFeatures features;
     private final LogisticDiscriminator discriminator;
     private final List<HashedNgramFeatures.SparseVector> real;
-    private final Deque<HashedNgramFeatures.SparseVector> fake = new ArrayDeque<>();
-    private final SplittableRandom random;
+    private final Deque<String> fake = new ArrayDeque<>();
+    private final long seed;
+    private SplittableRandom random;
     private int rounds;
 
     public GanDiscriminatorSource(String type, GanDiscriminatorConfig config, List<String> demonstrations, long seed) {
@@ -44,7 +53,7 @@ public final class GanDiscriminatorSource implements LearningFeedbackSource {
         this.features = new HashedNgramFeatures(config.featureBits());
         this.discriminator = new LogisticDiscriminator(features.dimension());
         this.real = demonstrations.stream().map(features::featurize).toList();
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     /** D(x): the probability the discriminator gives that {@code response} is a demonstration. */
@@ -54,8 +63,7 @@ public final class GanDiscriminatorSource implements LearningFeedbackSource {
 
     /** The reward of {@code response} under the configured {@link RewardForm}. */
     public double reward(String response) {
-        double logit = discriminator.logit(features.featurize(response));
-        return config.reward() == RewardForm.LOGIT ? logit : LogisticDiscriminator.softplus(logit);
+        return config.reward().of(discriminator.logit(features.featurize(response)));
     }
 
     @Override
@@ -72,7 +80,7 @@ public final class GanDiscriminatorSource implements LearningFeedbackSource {
     @Override
     public Map<String, Double> observe(List<Completion> policySamples, FeedbackContext context) {
         for (Completion sample : policySamples) {
-            fake.addLast(features.featurize(sample.response()));
+            fake.addLast(sample.response());
             if (fake.size() > config.fakeBuffer()) {
                 fake.removeFirst();
             }
@@ -80,7 +88,8 @@ public final class GanDiscriminatorSource implements LearningFeedbackSource {
         if (fake.isEmpty() || config.dSteps() == 0) {
             return Map.of();
         }
-        List<HashedNgramFeatures.SparseVector> fakePool = new ArrayList<>(fake);
+        List<HashedNgramFeatures.SparseVector> fakePool = fake.stream().map(features::featurize).toList();
+        random = new SplittableRandom(seed ^ (rounds + 1) * 0x9E3779B97F4A7C15L);
         int half = config.batchSize() / 2;
         double loss = 0;
         for (int step = 0; step < config.dSteps(); step++) {
@@ -97,6 +106,42 @@ public final class GanDiscriminatorSource implements LearningFeedbackSource {
         metrics.put("discriminator/d_real", realMean);
         metrics.put("discriminator/d_fake", fakeMean);
         return metrics;
+    }
+
+    @Override
+    public byte[] saveState() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_VERSION);
+            out.writeInt(rounds);
+            discriminator.write(out);
+            out.writeInt(fake.size());
+            for (String response : fake) {
+                out.writeUTF(response);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            if (in.readInt() != STATE_VERSION) {
+                throw new IllegalArgumentException("not a state of the ngram discriminator (version)");
+            }
+            rounds = in.readInt();
+            discriminator.read(in);
+            fake.clear();
+            for (int i = in.readInt(); i > 0; i--) {
+                fake.addLast(in.readUTF());
+            }
+        }
+        catch (IOException e) {
+            throw new IllegalArgumentException("not a state of the ngram discriminator: " + e.getMessage(), e);
+        }
     }
 
     private List<HashedNgramFeatures.SparseVector> sample(List<HashedNgramFeatures.SparseVector> pool, int count) {

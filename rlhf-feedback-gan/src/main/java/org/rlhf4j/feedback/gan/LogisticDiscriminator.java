@@ -62,6 +62,26 @@ public final class LogisticDiscriminator {
         return loss / n;
     }
 
+    /** Writes the weights and bias. */
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(weights.length);
+        for (double w : weights) {
+            out.writeDouble(w);
+        }
+        out.writeDouble(bias);
+    }
+
+    /** Reads what {@link #write} wrote. */
+    void read(java.io.DataInputStream in) throws java.io.IOException {
+        if (in.readInt() != weights.length) {
+            throw new java.io.IOException("a discriminator of another feature_bits");
+        }
+        for (int j = 0; j < weights.length; j++) {
+            weights[j] = in.readDouble();
+        }
+        bias = in.readDouble();
+    }
+
     static double sigmoid(double z) {
         return z >= 0 ? 1.0 / (1.0 + Math.exp(-z)) : Math.exp(z) / (1.0 + Math.exp(z));
     }

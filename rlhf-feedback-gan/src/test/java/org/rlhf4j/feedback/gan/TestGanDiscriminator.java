@@ -59,7 +59,7 @@ class TestGanDiscriminator {
         }
         Files.writeString(demos, jsonl);
         GanDiscriminatorConfig config = org.rlhf4j.api.config.ConfigBinder.MAPPER.readValue(
-                "{\"demonstrations\": \"demos.jsonl\"" + settings + "}", GanDiscriminatorConfig.class);
+                "{\"model\": \"ngram\", \"demonstrations\": \"demos.jsonl\"" + settings + "}", GanDiscriminatorConfig.class);
         return (GanDiscriminatorSource) new GanDiscriminatorFactory().create("gan-discriminator", config,
                 PluginContext.of(directory, seed));
     }
@@ -155,9 +155,13 @@ class TestGanDiscriminator {
     @Test
     void missingDemonstrationsAreAConfigProblem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new GanDiscriminatorFactory().create("gan-discriminator", new GanDiscriminatorConfig("none.jsonl",
-                        null, null, null, null, null, null, null, null), PluginContext.of(directory, 0)));
+                () -> new GanDiscriminatorFactory().create("gan-discriminator", ngram("none.jsonl", null), PluginContext.of(directory, 0)));
         assertTrue(e.getMessage().contains("none.jsonl is not a file"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new GanDiscriminatorConfig("d", 2, null, null, null, null, null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> ngram("d", 2));
+    }
+
+    private static GanDiscriminatorConfig ngram(String demonstrations, Integer featureBits) {
+        return new GanDiscriminatorConfig(GanDiscriminatorConfig.Model.NGRAM, demonstrations, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, featureBits, null);
     }
 }
