@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rlhf4j.algorithms.metrics.MetricsLog;
 
 /**
@@ -237,12 +239,18 @@ class TestArmsRun {
         assertFalse(Files.exists(out), "nothing is written before the config is known to work");
     }
 
-    @Test
-    void anRlgafArmLearnsFromItsDiscriminatorSavesItWithItsCheckpointsAndResumesExactly() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"grpo", "ppo"})
+    void anRlgafArmLearnsFromItsDiscriminatorSavesItWithItsCheckpointsAndResumesExactly(String algorithm) throws IOException {
         Path config = directory.resolve("rlgaf.yaml");
-        Files.writeString(config, ONLINE.replace("name: judge", "name: rlgaf")
+        String yaml = ONLINE.replace("name: judge", "name: rlgaf")
                 .replace("FEEDBACK", "{type: gan-discriminator, demonstrations_count: 64, d_steps: 2, batch_size: 8, replay: 0.5}")
-                .replace("steps: 2, max_new_tokens: 12, log_every: 1", "steps: 4, max_new_tokens: 12, log_every: 1, checkpoint_every: 2"));
+                .replace("steps: 2, max_new_tokens: 12, log_every: 1", "steps: 4, max_new_tokens: 12, log_every: 1, checkpoint_every: 2");
+        if (algorithm.equals("ppo")) {
+            yaml = yaml.replaceAll("algorithm: \\{type: grpo[^}]*}", "algorithm: {type: ppo, rollouts: 4, steps: 4, ppo_epochs: 1, "
+                    + "max_new_tokens: 12, log_every: 1, checkpoint_every: 2, monitor_every: 0}");
+        }
+        Files.writeString(config, yaml);
         Path out = directory.resolve("rlgaf");
         CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
         assertEquals(0, result.exitCode(), result.toString());
@@ -251,22 +259,24 @@ class TestArmsRun {
         assertEquals("gan-discriminator", arm.get("feedback").asText(), arm.toString());
         assertEquals("gan-discriminator", arm.get("rewards").asText(), arm.toString());
         assertEquals(4, arm.get("steps").asInt(), arm.toString());
-        // every GRPO line carries the discriminator's round beside the policy's metrics
+        // every training line carries the discriminator's round beside the policy's metrics
         List<JsonNode> grpo = MetricsLog.readLines(out.resolve("metrics.jsonl")).stream()
-                .filter(line -> "grpo".equals(line.path("phase").asText())).toList();
+                .filter(line -> algorithm.equals(line.path("phase").asText())).toList();
         assertEquals(4, grpo.size());
-        for (String field : new String[] {"reward", "kl", "discriminator/loss", "discriminator/accuracy_real",
+        String reward = algorithm.equals("ppo") ? "objective/scores" : "reward";
+        String kl = algorithm.equals("ppo") ? "objective/kl" : "kl";
+        for (String field : new String[] {reward, kl, "discriminator/loss", "discriminator/accuracy_real",
                 "discriminator/accuracy_fake", "discriminator/d_real", "discriminator/d_fake", "discriminator/reward",
                 "discriminator/updates", "discriminator/capped_steps"}) {
             assertTrue(grpo.get(0).has(field), field + " missing in " + grpo.get(0));
         }
-        assertEquals(grpo.get(0).get("reward").asDouble(), grpo.get(0).get("discriminator/reward").asDouble(), 1e-9);
+        assertEquals(grpo.get(0).get(reward).asDouble(), grpo.get(0).get("discriminator/reward").asDouble(), 1e-9);
 
         // resumed from the checkpoint of step 2 (the discriminator's state in it), the arm ends as the uninterrupted run
         Path resumed = directory.resolve("resumed");
         copy(out, resumed);
-        Path last = resumed.resolve("checkpoints/arms/rlgaf/grpo/step-00000004");
-        assertTrue(Files.isDirectory(resumed.resolve("checkpoints/arms/rlgaf/grpo/step-00000002")));
+        Path last = resumed.resolve("checkpoints/arms/rlgaf/" + algorithm + "/step-00000004");
+        assertTrue(Files.isDirectory(resumed.resolve("checkpoints/arms/rlgaf/" + algorithm + "/step-00000002")));
         deleteTree(last);
         assertEquals(0, CliResult.run("run", config.toString(), "--out", resumed.toString(), "--resume").exitCode());
         assertEquals(numbers(summary), numbers(JSON.readTree(resumed.resolve("summary.json").toFile())));
