@@ -228,15 +228,18 @@ class TestArmsRun {
     }
 
     @Test
-    void anOnlineArmWhoseSourceGivesOnlyPreferencesNeedsARewardModelBeforeAnyWork() throws IOException {
+    void anOnlineArmWhoseSourceGivesOnlyPreferencesTrainsADefaultRewardModelOnThem() throws IOException {
         Path config = directory.resolve("online.yaml");
         Files.writeString(config, ONLINE.replace("FEEDBACK", "{type: simulated-annotators, scorer: task}"));
-        Path out = directory.resolve("refused");
+        Path out = directory.resolve("defaulted");
         CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
-        assertEquals(2, result.exitCode(), result.toString());
-        assertTrue(result.err().contains("arm 'judge': algorithm type grpo learns from rewards and feedback type "
-                + "simulated-annotators gives only preferences: give the arm a reward_model"), result.err());
-        assertFalse(Files.exists(out), "nothing is written before the config is known to work");
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("Arm judge: feedback simulated-annotators, reward model yes (the defaults: the source "
+                + "gives only preferences)"), result.err());
+        JsonNode arm = JSON.readTree(out.resolve("summary.json").toFile()).get("arms").get(0);
+        assertEquals("reward-model", arm.get("rewards").asText(), arm.toString());
+        assertTrue(arm.has("reward_model"), arm.toString());
+        assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/judge/reward_model")));
     }
 
     @ParameterizedTest(name = "{0}")

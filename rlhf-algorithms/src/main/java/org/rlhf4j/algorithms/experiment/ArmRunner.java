@@ -116,13 +116,13 @@ final class ArmRunner {
         summary.put("name", name);
         summary.put("feedback", feedbackType(arm, earlier));
         summary.put("algorithm", arm.algorithmType());
-        shared.log().printf("Arm %s: feedback %s, reward model %s, cost model %s, algorithm %s%n", name, summary.get("feedback").asText(),
-                arm.config().rewardModel().isPresent() ? "yes" : "no", arm.config().costModel().isPresent() ? "yes" : "no",
-                arm.algorithmType());
-        shared.log().flush();
-
         Optional<Algorithm> algorithm = createAlgorithm(arm, shared.pluginContext());
-        FeedbackSource source = null;
+        FeedbackSource source = arm.config().preferences().reused() ? null : createSource(arm, shared.pluginContext());
+        Optional<RewardModelConfig> rewardModelConfig = rewardModelConfig(arm, algorithm, source);
+        shared.log().printf("Arm %s: feedback %s, reward model %s, cost model %s, algorithm %s%n", name, summary.get("feedback").asText(),
+                rewardModelConfig.isEmpty() ? "no" : arm.config().rewardModel().isPresent() ? "yes" : "yes (the defaults: the source "
+                        + "gives only preferences)", arm.config().costModel().isPresent() ? "yes" : "no", arm.algorithmType());
+        shared.log().flush();
         try {
             List<LabelledPair> train;
             List<LabelledPair> heldOut;
@@ -133,8 +133,6 @@ final class ArmRunner {
                 summary.put("preferences_from", arm.config().preferences().from());
             }
             else {
-                source = createSource(arm, shared.pluginContext());
-                checkRewards(arm, algorithm, source);
                 source.open(new FeedbackContext(name, 0, Seeds.derive(seed, "open")));
                 List<LabelledPair> all = preferences(arm, source, seed);
                 List<List<LabelledPair>> split = split(all, arm.config().preferences(), seed);
@@ -144,13 +142,13 @@ final class ArmRunner {
             }
 
             Optional<ScalarModels> rewardModel = Optional.empty();
-            if (arm.config().rewardModel().isPresent() && arm.config().rewardModel().get().reused()) {
-                String from = arm.config().rewardModel().get().from();
+            if (rewardModelConfig.isPresent() && rewardModelConfig.get().reused()) {
+                String from = rewardModelConfig.get().from();
                 rewardModel = earlier.get(from).rewardModel();
                 summary.put("reward_model_from", from);
             }
-            else if (arm.config().rewardModel().isPresent()) {
-                RewardModelConfig config = arm.config().rewardModel().get();
+            else if (rewardModelConfig.isPresent()) {
+                RewardModelConfig config = rewardModelConfig.get();
                 List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
                         PairObjective.reward(config), setting(name, "reward_model", seed));
                 rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative(),
@@ -248,28 +246,28 @@ final class ArmRunner {
         return algorithm;
     }
 
-    /**
-     * Checks, before any work, that every arm can be built: its algorithm and feedback source, and for an algorithm
-     * that learns from rewards without a reward model, a source that scores.
-     */
+    /** Checks, before any work, that every arm can be built: its algorithm and feedback source. */
     static void preflight(List<ArmPlan> arms, PluginContext context) {
         for (ArmPlan arm : arms) {
-            Optional<Algorithm> algorithm = createAlgorithm(arm, context);
+            createAlgorithm(arm, context);
             if (arm.config().feedback().isPresent()) {
-                try (FeedbackSource source = createSource(arm, context)) {
-                    checkRewards(arm, algorithm, source);
-                }
+                createSource(arm, context).close();
             }
         }
     }
 
-    private static void checkRewards(ArmPlan arm, Optional<Algorithm> algorithm, FeedbackSource source) {
-        if (algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.REWARDS && arm.config().rewardModel().isEmpty()
-                && !source.givesScores()) {
-            throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType() + " learns from "
-                    + "rewards and feedback type " + arm.feedbackType() + " gives only preferences: give the arm a "
-                    + "reward_model to learn from them");
+    /**
+     * The arm's reward model: its {@code reward_model}; or, for an algorithm that learns from rewards whose source gives
+     * only preferences (an annotator panel, a dataset), a reward model with the defaults, so that switching
+     * {@code feedback.type} between a source that scores (a judge, a discriminator: the reward seam itself) and one that
+     * does not is the only change an experiment needs; else none.
+     */
+    private static Optional<RewardModelConfig> rewardModelConfig(ArmPlan arm, Optional<Algorithm> algorithm, FeedbackSource source) {
+        if (arm.config().rewardModel().isPresent()) {
+            return arm.config().rewardModel();
         }
+        boolean needsRewards = algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.REWARDS;
+        return needsRewards && source != null && !source.givesScores() ? Optional.of(RewardModelConfig.defaults()) : Optional.empty();
     }
 
     private static FeedbackSource createSource(ArmPlan arm, PluginContext context) {
