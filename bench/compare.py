@@ -11,7 +11,8 @@ import json
 import sys
 
 KEYS = ["train_tokens_per_s", "logprob_tokens_per_s", "generate_tokens_per_s",
-        "generate_kv_tokens_per_s", "dpo_step_pairs_per_s", "reward_model_step_pairs_per_s", "matmul_1024_gflops"]
+        "generate_kv_tokens_per_s", "dpo_step_pairs_per_s", "reward_model_step_pairs_per_s", "ppo_iteration_rollouts_per_s",
+        "matmul_1024_gflops"]
 
 
 def main(paths):
@@ -36,7 +37,7 @@ def main(paths):
 
 def table(paths, runs):
     print()
-    print(f"{'median':28s}" + "".join(f"{p[-24:]:>26s}" for p in paths))
+    print(f"{'median':30s}" + "".join(f"{p[-24:]:>26s}" for p in paths))
     for key in KEYS:
         cells = []
         base = runs[0].get(key, {}).get("median")
@@ -48,7 +49,7 @@ def table(paths, runs):
             value = entry["median"]
             ratio = f" ({value / base:.2f}x)" if base and run is not runs[0] else ""
             cells.append(f"{value:>18,.1f}{ratio:>8s}")
-        print(f"{key:28s}" + "".join(cells))
+        print(f"{key:30s}" + "".join(cells))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,11 @@ as `rlhf bench --json`, printing one JSON object with the same keys:
   reward_model_step_pairs_per_s  one reward-model step on the same pairs: the backbone (no lm_head) with a scalar
                             head read at the last response token, Bradley-Terry loss -logsigmoid(r_c - r_r),
                             backward, clip(1.0), AdamW step
+  ppo_iteration_rollouts_per_s  one PPO iteration with PPO's defaults (ppo_benchmark): 64 rollouts of at most 40
+                            tokens with the key/value cache, the reward model's score, policy and reference log-probs
+                            and critic values, GAE and whitening, 4 epochs of one minibatch of policy and critic
+                            updates with AdamW; counts rollouts (the median ms of each part under
+                            ppo_iteration_parts_ms)
   matmul_1024_gflops        1024 x 1024 float32 matmul
 
 Two model shapes (--shapes, both by default): "default" (V=1024, D=128, H=4, L=2, T=48, batch 32) at the
@@ -223,6 +228,153 @@ def check_kv_cache(model, V, L, gen):
         raise AssertionError(f"key/value cache forward differs from the full forward by {diff}")
 
 
+# PPO's defaults (org.rlhf4j.algorithms.ppo.PpoConfig, bound from an empty config), as rlhf4j's PpoIterationPath runs them
+PPO = dict(rollouts=64, max_new_tokens=40, epochs=4, mini_batches=1, kl_coef=0.05, gamma=1.0, lam=0.95, clip=0.2,
+           value_clip=0.2, lr=5e-5, critic_lr=1e-4, max_grad_norm=1.0)
+PPO_PARTS = ["generate", "score", "logprobs_policy", "logprobs_reference", "values", "advantages", "policy_update",
+             "policy_adamw", "critic_update", "critic_adamw"]
+EOS = 2
+
+
+def ppo_prompts(shape, n):
+    """rlhf4j's PpoIterationPath prompts: <bos> then word j of prompt i = 4 + (131 i + 17 j) mod (V - 4), j < prompt_len."""
+    V, p = shape["vocab"], shape["prompt_len"]
+    mod = max(1, V - 4)
+    return torch.tensor([[1] + [4 + (131 * i + 17 * j) % mod for j in range(1, p)] for i in range(n)])
+
+
+def ppo_benchmark(a, shape):
+    """One PPO iteration (PPO's defaults above) per timed run, as a PyTorch user writes it after TRL's PPOTrainer:
+    sample one response of at most min(40, T - prompt_len) tokens to each of 64 prompts with the key/value cache
+    (temperature 1, stop at <eos>; finished rows feed <pad>); score <bos> prompt response <eos> (the response cut to
+    fit T) with a scalar-head reward model at the token before <eos>; no-grad log-probs of the response tokens under
+    the policy and the frozen reference (a copy of the initial policy), the critic's (a copy of the reward model)
+    value at each state before a response token; per-token reward -kl_coef (logp - ref) plus the score at the last
+    token, GAE (gamma, lambda) over the response columns, returns = advantages + values, advantages whitened over the
+    response tokens (unbiased variance, eps 1e-8); then 4 epochs of one minibatch of all rollouts (shuffled): the
+    clipped surrogate (ratio clip 0.2, mean over response tokens), backward, clip 1.0, AdamW (lr 5e-5, betas
+    0.9/0.95, eps 1e-8, no weight decay), and the clipped value loss 0.5 max((v - R)^2, (v_clip - R)^2) (clip 0.2),
+    backward, clip 1.0, AdamW (lr 1e-4). Returns the rollouts/s of each timed run and the median ms of each part."""
+    V, D, H, L, T = shape["vocab"], shape["d_model"], shape["n_heads"], shape["n_layers"], shape["seq_len"]
+    p = shape["prompt_len"]
+    R = PPO["rollouts"]
+    max_new = min(PPO["max_new_tokens"], T - p)
+    P_pol = init_params(V, D, H, L, T, torch.Generator().manual_seed(a.seed + 4))
+    policy = Model(P_pol, D, H, L)
+    reference = Model({k: v.detach().clone() for k, v in P_pol.items()}, D, H, L)
+    P_rm = init_params(V, D, H, L, T, torch.Generator().manual_seed(a.seed + 5), lm_head=False, scalar_head=True)
+    reward_model = Model(P_rm, D, H, L)
+    P_critic = {k: torch.nn.Parameter(v.detach().clone()) for k, v in P_rm.items()}
+    critic = Model(P_critic, D, H, L)
+
+    def adam(P, lr):
+        return torch.optim.AdamW(list(P.values()), lr=lr, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.0)
+
+    opt_pol, opt_critic = adam(P_pol, PPO["lr"]), adam(P_critic, PPO["critic_lr"])
+    prompts = ppo_prompts(shape, R)
+    sampler = torch.Generator().manual_seed(a.seed + 6)
+    col = torch.arange(T - 1).unsqueeze(0)
+    positions = torch.arange(T).unsqueeze(0)
+    rows = torch.arange(R)
+    times = {k: [] for k in PPO_PARTS}
+
+    def iteration():
+        spent = dict.fromkeys(PPO_PARTS, 0.0)
+        t = [time.perf_counter()]
+
+        def lap(part):
+            now = time.perf_counter()
+            spent[part] += now - t[0]
+            t[0] = now
+
+        with torch.no_grad():
+            cache = [None] * L
+            logits = policy.forward_cached(prompts, cache, 0)[:, -1]
+            done = torch.zeros(R, dtype=torch.bool)
+            columns = []
+            for step in range(max_new):
+                nxt = torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=sampler).squeeze(1)
+                nxt = torch.where(done, torch.zeros_like(nxt), nxt)
+                columns.append(nxt)
+                done |= nxt == EOS
+                if bool(done.all()) or step == max_new - 1:
+                    break
+                logits = policy.forward_cached(nxt.unsqueeze(1), cache, p + step)[:, -1]
+            response = torch.stack(columns, dim=1)  # [R, n], <pad> after <eos>
+            ended = (response == EOS)
+            n = response.shape[1]
+            length = torch.where(ended.any(dim=1), ended.int().argmax(dim=1) + 1, torch.full((R,), n))  # <eos> included
+            seqs = torch.zeros(R, T, dtype=torch.long)
+            seqs[:, :p] = prompts
+            seqs[:, p:p + n] = response
+            lap("generate")
+            # the reward model reads <bos> prompt response <eos>, the response (without <eos>) cut to T - 1 - p tokens
+            words = torch.clamp(torch.where(ended.any(dim=1), length - 1, length), max=T - 1 - p)
+            scored = torch.where(positions > (p + words).unsqueeze(1), torch.zeros_like(seqs), seqs)
+            scored[rows, p + words] = EOS
+            last = p + words - 1
+            score = (reward_model.hidden(scored)[rows, last] @ P_rm["head.w"]).squeeze(-1) + P_rm["head.b"]
+            lap("score")
+            ids, targets = seqs[:, :-1], seqs[:, 1:]
+            mask = ((col >= p - 1) & (col <= (p + length - 2).unsqueeze(1))).float()  # columns predicting a response token
+            logp_old = torch.log_softmax(policy.forward(ids), dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1) * mask
+            lap("logprobs_policy")
+            ref = torch.log_softmax(reference.forward(ids), dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1) * mask
+            lap("logprobs_reference")
+            values = ((critic.hidden(ids) @ P_critic["head.w"]).squeeze(-1) + P_critic["head.b"]) * mask
+            lap("values")
+            rewards = -PPO["kl_coef"] * (logp_old - ref)
+            rewards[rows, p + length - 2] += score
+            advantages = torch.zeros_like(rewards)
+            next_adv = torch.zeros(R)
+            next_value = torch.zeros(R)
+            for j in range(T - 2, p - 2, -1):
+                delta = rewards[:, j] + PPO["gamma"] * next_value - values[:, j]
+                next_adv = (delta + PPO["gamma"] * PPO["lam"] * next_adv) * mask[:, j]
+                advantages[:, j] = next_adv
+                next_value = values[:, j]
+            returns = advantages + values
+            count = mask.sum()
+            mean = (advantages * mask).sum() / count
+            var = (((advantages - mean) * mask) ** 2).sum() / (count - 1)
+            advantages = (advantages - mean) * torch.rsqrt(var + 1e-8) * mask
+            lap("advantages")
+        tokens = mask.sum()
+        for _ in range(PPO["epochs"]):
+            order = torch.randperm(R, generator=sampler)  # one minibatch of every rollout
+            b_ids, b_targets, b_mask = ids[order], targets[order], mask[order]
+            logp = torch.log_softmax(policy.forward(b_ids), dim=-1).gather(-1, b_targets.unsqueeze(-1)).squeeze(-1)
+            ratio = torch.exp(logp - logp_old[order])
+            adv = advantages[order]
+            pg = torch.max(-adv * ratio, -adv * torch.clamp(ratio, 1 - PPO["clip"], 1 + PPO["clip"]))
+            loss = (pg * b_mask).sum() / tokens
+            opt_pol.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(list(P_pol.values()), PPO["max_grad_norm"])
+            lap("policy_update")
+            opt_pol.step()
+            lap("policy_adamw")
+            v = (critic.hidden(b_ids) @ P_critic["head.w"]).squeeze(-1) + P_critic["head.b"]
+            old_v = values[order]
+            v_clip = old_v + torch.clamp(v - old_v, -PPO["value_clip"], PPO["value_clip"])
+            ret = returns[order]
+            vf = 0.5 * torch.max((v - ret) ** 2, (v_clip - ret) ** 2)
+            vloss = (vf * b_mask).sum() / tokens
+            opt_critic.zero_grad(set_to_none=True)
+            vloss.backward()
+            torch.nn.utils.clip_grad_norm_(list(P_critic.values()), PPO["max_grad_norm"])
+            lap("critic_update")
+            opt_critic.step()
+            lap("critic_adamw")
+        for k in PPO_PARTS:
+            times[k].append(spent[k] * 1e3)
+        return R
+
+    rates = timed(iteration, a.warmup, a.repeats)
+    parts = {k: statistics.median(v[a.warmup:]) for k, v in times.items()}
+    return rates, parts
+
+
 def timed(fn, warmup, repeats):
     """Runs fn (returning units) warmup times untimed, then repeats times; returns units/s figures."""
     for _ in range(warmup):
@@ -396,6 +548,11 @@ def run_shape(a, shape, only, first):
             return a.train_steps * n
 
         out["reward_model_step_pairs_per_s"] = summary(timed(reward_step, a.warmup, a.repeats), "pairs/s")
+
+    if want("ppo_iteration_rollouts_per_s"):
+        rates, parts = ppo_benchmark(a, shape)
+        out["ppo_iteration_rollouts_per_s"] = summary(rates, "rollouts/s")
+        out["ppo_iteration_parts_ms"] = parts
 
     if first and want("matmul_1024_gflops"):
         n = 1024

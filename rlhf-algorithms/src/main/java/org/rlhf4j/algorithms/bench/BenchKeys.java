@@ -20,6 +20,12 @@ public final class BenchKeys {
     public static final String DPO = "dpo_step_pairs_per_s";
     /** One reward-model step (scalar head at the last response token, Bradley-Terry loss) + clip + AdamW; pairs per step. */
     public static final String REWARD_MODEL = "reward_model_step_pairs_per_s";
+    /**
+     * One PPO iteration with {@code ppo}'s defaults: 64 rollouts of at most 40 new tokens (key/value cache), the reward
+     * model's score, policy, reference and critic passes, GAE, 4 epochs of 1 minibatch of policy and critic updates
+     * with AdamW; rollouts per iteration.
+     */
+    public static final String PPO = "ppo_iteration_rollouts_per_s";
     /** 1024 x 1024 float32 matmul. */
     public static final String MATMUL = "matmul_1024_gflops";
 

@@ -9,7 +9,7 @@ import org.rlhf4j.algorithms.bench.HotPathProvider;
 
 /**
  * The engine's hot paths for {@code rlhf bench} (registered in {@code META-INF/services}): training step,
- * log-prob scoring, generation with and without the key/value cache, a DPO step and a reward-model step, keyed with
+ * log-prob scoring, generation with and without the key/value cache, a DPO step, a reward-model step and one PPO iteration, keyed with
  * {@link org.rlhf4j.algorithms.bench.BenchKeys} names, at whatever {@link BenchShape} the bench asks for.
  */
 public final class EngineHotPaths implements HotPathProvider {

@@ -18,7 +18,8 @@ public final class EnginePaths {
     public static List<Supplier<HotPath>> all(BenchShape shape) {
         BenchModel model = new BenchModel(requireNonNull(shape, "shape is null"));
         return List.of(() -> new TrainStepPath(model), () -> new LogProbPath(model), () -> new GenerationPath(model, true),
-                () -> new GenerationPath(model, false), () -> new DpoStepPath(model), () -> new RewardModelStepPath(model));
+                () -> new GenerationPath(model, false), () -> new DpoStepPath(model), () -> new RewardModelStepPath(model),
+                () -> new PpoIterationPath(model));
     }
 
     /** Warms up (which builds the path's model), then times {@code reps} runs; returns the median throughput in units/s. */

@@ -20,12 +20,13 @@ class EnginePathsTest {
                 BenchKeys.GENERATE, 32L * 40,
                 BenchKeys.GENERATE_KV, 32L * 40,
                 BenchKeys.DPO, 16L,
-                BenchKeys.REWARD_MODEL, 16L);
+                BenchKeys.REWARD_MODEL, 16L,
+                BenchKeys.PPO, 64L);
         List<Supplier<HotPath>> all = EnginePaths.all(BenchShape.DEFAULT);
-        assertEquals(6, all.size());
+        assertEquals(7, all.size());
         for (Supplier<HotPath> s : all) {
             try (HotPath p = s.get()) {
-                assertEquals(p.name().endsWith("pairs_per_s") ? "pairs/s" : "tokens/s", p.unit());
+                assertEquals(unit(p.name()), p.unit());
                 p.warmUp();
                 assertEquals(expected.get(p.name()), p.runOnce(), p.name());
             }
@@ -37,7 +38,7 @@ class EnginePathsTest {
         for (BenchShape shape : BenchShape.NAMED.values()) {
             List<HotPath> paths = new EngineHotPaths().hotPaths(shape);
             assertEquals(List.of(BenchKeys.TRAIN, BenchKeys.LOGPROB, BenchKeys.GENERATE_KV, BenchKeys.GENERATE, BenchKeys.DPO,
-                    BenchKeys.REWARD_MODEL),
+                    BenchKeys.REWARD_MODEL, BenchKeys.PPO),
                     paths.stream().map(HotPath::name).toList());
             paths.forEach(HotPath::close);
         }
@@ -49,9 +50,15 @@ class EnginePathsTest {
         for (Supplier<HotPath> s : EnginePaths.all(small)) {
             try (HotPath p = s.get()) {
                 p.warmUp();
-                long expected = p.name().startsWith("generate") ? 3L * 8 : p.name().endsWith("pairs_per_s") ? 1L : 3L * 12;
+                // the PPO iteration keeps ppo's 64 rollouts at any shape (8 new tokens each here)
+                long expected = p.name().startsWith("generate") ? 3L * 8 : p.name().endsWith("pairs_per_s") ? 1L
+                        : p.name().equals(BenchKeys.PPO) ? 64L : 3L * 12;
                 assertEquals(expected, p.runOnce(), p.name());
             }
         }
+    }
+
+    private static String unit(String key) {
+        return key.endsWith("pairs_per_s") ? "pairs/s" : key.endsWith("rollouts_per_s") ? "rollouts/s" : "tokens/s";
     }
 }
