@@ -13,8 +13,8 @@ import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
 import org.rlhf4j.algorithms.model.GradientCheckExtension;
 import org.rlhf4j.algorithms.model.GradientCheckSettings;
 import org.rlhf4j.algorithms.model.GradientChecker;
+import org.rlhf4j.algorithms.model.HandReads;
 import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.Nd4jBackprop;
 import org.rlhf4j.algorithms.model.TransformerConfig;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.optim.AdamW;
@@ -48,22 +48,6 @@ class TestGrpoStep {
         return new GrpoStep(policy, reference, 4, 2, workers, buffers);
     }
 
-    /** The log-probs of {@code e}'s response tokens by hand: one unpadded row, log softmax at each response token. */
-    private static double[] logProbs(TransformerWeights w, Encoded e) {
-        int[] t = e.tokens();
-        int[] ids = java.util.Arrays.copyOf(t, t.length - 1);
-        INDArray logits = new Nd4jBackprop(w, 1, ids.length).forward(new int[][] {ids});
-        double[] out = new double[t.length - e.promptLength()];
-        for (int j = e.promptLength() - 1; j < ids.length; j++) {
-            double norm = 0;
-            for (int v = 0; v < CONFIG.vocabSize(); v++) {
-                norm += Math.exp(logits.getDouble(j, v));
-            }
-            out[j - e.promptLength() + 1] = logits.getDouble(j, t[j + 1]) - Math.log(norm);
-        }
-        return out;
-    }
-
     @ParameterizedTest(name = "{0} workers")
     @ValueSource(ints = {1, 2})
     void lossIsGroupPolicyLossOfLogProbsReadByHandAndEveryGradientMatchesFiniteDifferences(int workers, GradientChecker checker) {
@@ -72,8 +56,8 @@ class TestGrpoStep {
         double[][] logp = new double[4][];
         double[][] ref = new double[4][];
         for (int i = 0; i < 4; i++) {
-            logp[i] = logProbs(policy, SEQUENCES.get(i));
-            ref[i] = logProbs(reference, SEQUENCES.get(i));
+            logp[i] = HandReads.responseLogProbs(policy, SEQUENCES.get(i));
+            ref[i] = HandReads.responseLogProbs(reference, SEQUENCES.get(i));
         }
         GroupPolicyLoss.Result expected = GroupPolicyLoss.compute(logp, ref, ADVANTAGES, weights(), BETA);
         try (GrpoStep step = step(policy, reference, workers)) {

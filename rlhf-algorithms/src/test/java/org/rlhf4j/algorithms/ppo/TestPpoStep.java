@@ -16,6 +16,7 @@ import org.rlhf4j.algorithms.loss.ClippedValueLoss;
 import org.rlhf4j.algorithms.model.GradientCheckExtension;
 import org.rlhf4j.algorithms.model.GradientCheckSettings;
 import org.rlhf4j.algorithms.model.GradientChecker;
+import org.rlhf4j.algorithms.model.HandReads;
 import org.rlhf4j.algorithms.model.Heads;
 import org.rlhf4j.algorithms.model.Nd4jBackprop;
 import org.rlhf4j.algorithms.model.ParamNames;
@@ -44,22 +45,6 @@ class TestPpoStep {
         Map<String, INDArray> policyBuffers = new AdamW(policy, AdamW.Config.defaults(LrSchedule.constant(1e-3))).gradientBuffers();
         Map<String, INDArray> criticBuffers = new AdamW(critic, AdamW.Config.defaults(LrSchedule.constant(1e-3))).gradientBuffers();
         return new PpoStep(policy, reference, List.of(critic), 4, workers, policyBuffers, List.of(criticBuffers));
-    }
-
-    /** The response tokens' log-probs of {@code e} by hand from one unpadded row. */
-    private static double[] logProbs(TransformerWeights w, Encoded e) {
-        int[] t = e.tokens();
-        int[] ids = Arrays.copyOf(t, t.length - 1);
-        INDArray logits = new Nd4jBackprop(w, 1, ids.length).forward(new int[][] {ids});
-        double[] out = new double[t.length - e.promptLength()];
-        for (int j = e.promptLength() - 1; j < ids.length; j++) {
-            double norm = 0;
-            for (int v = 0; v < CONFIG.vocabSize(); v++) {
-                norm += Math.exp(logits.getDouble(j, v));
-            }
-            out[j - e.promptLength() + 1] = logits.getDouble(j, t[j + 1]) - Math.log(norm);
-        }
-        return out;
     }
 
     /** The critic's value of the state before each response token of {@code e}, by hand. */
@@ -104,8 +89,8 @@ class TestPpoStep {
         double[][] ref = new double[4][];
         double[][] value = new double[4][];
         for (int i = 0; i < 4; i++) {
-            logp[i] = logProbs(policy, SEQUENCES.get(i));
-            ref[i] = logProbs(reference, SEQUENCES.get(i));
+            logp[i] = HandReads.responseLogProbs(policy, SEQUENCES.get(i));
+            ref[i] = HandReads.responseLogProbs(reference, SEQUENCES.get(i));
             value[i] = values(critic, SEQUENCES.get(i));
         }
         double[][] oldLogp = shifted(logp);
