@@ -242,6 +242,33 @@ class TestArmsRun {
         assertTrue(Files.isDirectory(out.resolve("checkpoints/arms/judge/reward_model")));
     }
 
+    @Test
+    void armsThatDifferOnlyInFeedbackTypeRunSideBySide() throws IOException {
+        // the annotator panel gives preferences (a default reward model learns from them); the discriminator scores
+        String arm = """
+                  - name: NAME
+                    feedback: {type: TYPE}
+                    preferences: {pairs: 8, batch_size: 4, max_new_tokens: 12}
+                    algorithm: {type: grpo, group_size: 2, prompts_per_step: 2, steps: 2, max_new_tokens: 12, log_every: 1, monitor_every: 0}
+                """;
+        String yaml = ONLINE.substring(0, ONLINE.indexOf("arms:\n") + "arms:\n".length())
+                + arm.replace("NAME", "rlhf").replace("TYPE", "simulated-annotators")
+                + arm.replace("NAME", "rlgaf").replace("TYPE", "gan-discriminator");
+        Path config = directory.resolve("switch.yaml");
+        Files.writeString(config, yaml);
+        Path out = directory.resolve("switch");
+        CliResult result = CliResult.run("run", config.toString(), "--out", out.toString());
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonNode arms = JSON.readTree(out.resolve("summary.json").toFile()).get("arms");
+        assertEquals("simulated-annotators", arms.get(0).get("feedback").asText());
+        assertEquals("reward-model", arms.get(0).get("rewards").asText());
+        assertEquals("gan-discriminator", arms.get(1).get("feedback").asText());
+        assertEquals("gan-discriminator", arms.get(1).get("rewards").asText());
+        for (JsonNode node : arms) {
+            assertTrue(node.has("gold_reward_final") && node.has("win_rate_vs_sft") && node.get("steps").asInt() == 2, node.toString());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"grpo", "ppo"})
     void anRlgafArmLearnsFromItsDiscriminatorSavesItWithItsCheckpointsAndResumesExactly(String algorithm) throws IOException {

@@ -8,8 +8,8 @@ import java.util.Map;
  * Bradley-Terry labels, {@code P(A) = sigmoid((g(A) - g(B)) / temperature + position_bias
  * + length_bias * (words(A) - words(B)))}.
  *
- * @param scorer the gold scorer: {@code task} (the experiment task's gold scorer), {@code length} (words in the
- *     response) or {@code keywords} (default)
+ * @param scorer the gold scorer: {@code task} (the experiment task's gold scorer; the default without
+ *     {@code keywords}), {@code length} (words in the response) or {@code keywords} (the default with {@code keywords})
  * @param keywords for {@code keywords}: weight per word (case-insensitive), summed over occurrences
  * @param annotators the panel size when no {@code panel} is given (default 3)
  * @param temperature default temperature of each annotator (default 1.0)
@@ -37,8 +37,8 @@ public record SimulatedAnnotatorsConfig(
         GoldScorers.Dimension dimension,
         Double safetyNoise) {
     public SimulatedAnnotatorsConfig {
-        scorer = scorer == null ? GoldScorers.Kind.KEYWORDS : scorer;
         keywords = keywords == null ? Map.of() : Map.copyOf(keywords);
+        scorer = scorer != null ? scorer : keywords.isEmpty() ? GoldScorers.Kind.TASK : GoldScorers.Kind.KEYWORDS;
         if (scorer == GoldScorers.Kind.KEYWORDS && keywords.isEmpty()) {
             throw new IllegalArgumentException("scorer 'keywords' needs 'keywords' (e.g. {great: 1, broken: -1})");
         }

@@ -127,7 +127,13 @@ class TestSimulatedAnnotators {
 
     @Test
     void invalidSettingsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new SimulatedAnnotatorsConfig(null, null, null, null, null, null, null, null, null, null, null));
+        // keywords named but none given
+        assertThrows(IllegalArgumentException.class,
+                () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.KEYWORDS, null, null, null, null, null, null, null, null, null, null));
+        // no scorer: the task's, or the keywords' when keywords are given
+        assertEquals(GoldScorers.Kind.TASK, new SimulatedAnnotatorsConfig(null, null, null, null, null, null, null, null, null, null, null).scorer());
+        assertEquals(GoldScorers.Kind.KEYWORDS,
+                new SimulatedAnnotatorsConfig(null, Map.of("great", 1.0), null, null, null, null, null, null, null, null, null).scorer());
         assertThrows(IllegalArgumentException.class,
                 () -> new SimulatedAnnotatorsConfig(GoldScorers.Kind.LENGTH, null, 0, null, null, null, null, null, null, null, null));
         assertThrows(IllegalArgumentException.class,
