@@ -40,6 +40,9 @@ final class ReportCharts {
     static final List<String> REWARD_METRICS = List.of("objective/scores", "reward", "rewards/margins");
     static final List<String> KL_METRICS = List.of("objective/kl", "kl");
     static final List<String> LENGTH_METRICS = List.of("completions/mean_length");
+    /** The unit of a metric where the algorithms differ: PPO sums KL over the response, GRPO averages it per token. */
+    static final java.util.Map<String, String> UNITS = java.util.Map.of("objective/kl", "nats per response", "kl",
+            "nats per token");
 
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
         new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)};
@@ -90,7 +93,7 @@ final class ReportCharts {
         }
         plot.setRenderer(renderer);
         style(chart, colors);
-        padRange(plot);
+        padRange(plot, data);
         return Optional.of(save(chart, "frontier.png", "Gold reward against KL to SFT (the frontier)",
                 "Each arm's final policy: mean gold reward on the EVAL prompts (up is better) against its KL divergence from "
                         + "the SFT policy (right is further from it). SFT sits at KL 0. An arm of feedback only (no "
@@ -105,7 +108,8 @@ final class ReportCharts {
         for (JsonNode arm : run.arms()) {
             String name = arm.path("name").asText();
             for (String metric : candidates) {
-                XYSeries series = new XYSeries(name + " (" + metric + ")", true, false);
+                String unit = UNITS.containsKey(metric) ? ", " + UNITS.get(metric) : "";
+                XYSeries series = new XYSeries(name + " (" + metric + unit + ")", true, false);
                 for (JsonNode line : run.metrics()) {
                     if (name.equals(line.path("arm").asText()) && !"eval".equals(line.path("phase").asText())) {
                         OptionalDouble value = Numbers.of(line.get(metric));
@@ -207,7 +211,7 @@ final class ReportCharts {
         if (data.getColumnCount() == 0) {
             return Optional.empty();
         }
-        JFreeChart chart = ChartFactory.createBarChart(null, "arm", "accuracy against gold (fraction, 0.5 = chance)", data,
+        JFreeChart chart = ChartFactory.createBarChart(null, "arm", "accuracy (fraction; 0.5 = chance)", data,
                 PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.getRangeAxis().setRange(0.0, 1.08);
@@ -215,6 +219,7 @@ final class ReportCharts {
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
         renderer.setItemMargin(0.04);
+        renderer.setMaximumBarWidth(0.1);
         renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}",
                 new java.text.DecimalFormat("0.00")));
         renderer.setDefaultItemLabelsVisible(true);
@@ -231,7 +236,8 @@ final class ReportCharts {
         return Optional.of(save(chart, "accuracy.png", "Reward-model, cost-model, judge and discriminator accuracy",
                 "Against the gold scorer: how often each arm's preference labels (annotators or judge) agreed with gold, "
                         + "its reward model's and cost model's accuracy on held-out pairs, and the discriminator's accuracy "
-                        + "where the arm has one. Missing bars: the arm has no such component."));
+                        + "where the arm has one. Missing bars: the arm has no such component of its own (an arm that reuses "
+                        + "another arm's preferences or models is measured under that arm)."));
     }
 
     /** One accuracy an arm reports, with the label of its bar. */
@@ -317,18 +323,24 @@ final class ReportCharts {
         }
     }
 
-    /** A margin around single points so that labels and markers are not cut at the plot's edge. */
-    private static void padRange(XYPlot plot) {
-        NumberAxis x = (NumberAxis) plot.getDomainAxis();
-        NumberAxis y = (NumberAxis) plot.getRangeAxis();
-        x.setAutoRangeIncludesZero(true);
-        x.setLowerMargin(0.15);
-        x.setUpperMargin(0.2);
-        y.setAutoRangeIncludesZero(false);
-        y.setLowerMargin(0.15);
-        y.setUpperMargin(0.15);
-        x.setAutoRangeMinimumSize(0.05);
-        y.setAutoRangeMinimumSize(0.05);
+    /** Axes with room around the points (KL 0 included) so that no marker or label is cut at the plot's edge. */
+    private static void padRange(XYPlot plot, XYSeriesCollection data) {
+        double minX = 0;
+        double maxX = 0;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < data.getSeriesCount(); s++) {
+            for (int i = 0; i < data.getItemCount(s); i++) {
+                minX = Math.min(minX, data.getXValue(s, i));
+                maxX = Math.max(maxX, data.getXValue(s, i));
+                minY = Math.min(minY, data.getYValue(s, i));
+                maxY = Math.max(maxY, data.getYValue(s, i));
+            }
+        }
+        double padX = Math.max((maxX - minX) * 0.08, 0.02);
+        double padY = Math.max((maxY - minY) * 0.1, 0.02);
+        plot.getDomainAxis().setRange(minX - padX, maxX + padX);
+        plot.getRangeAxis().setRange(minY - padY, maxY + 1.5 * padY);
     }
 
     private Chart save(JFreeChart chart, String file, String title, String caption) throws IOException {

@@ -209,20 +209,39 @@ final class ReportPage {
                     .append("</td></tr>\n");
         }
         html.append("</table></div>\n");
-        html.append("<h3>Reward and cost models</h3>\n<div class=\"scroll\"><table>\n<tr><th>arm</th><th>reward model</th>"
-                + "<th>cost model</th></tr>\n");
+        boolean rewardModels = false;
+        boolean costModels = false;
         for (JsonNode model : disclosure.path("models")) {
-            html.append("<tr><td>").append(esc(model.path("arm").asText())).append("</td><td>")
-                    .append(model.has("reward_model_from") ? "from arm " + esc(model.path("reward_model_from").asText()) + "<br>" : "")
-                    .append(jsonCell(model.get("reward_model"), "held-out"))
-                    .append(jsonCell(model.get("eval_samples_reward_model_accuracy"), "accuracy on EVAL samples"))
-                    .append("</td><td>")
-                    .append(model.has("cost_model_from") ? "from arm " + esc(model.path("cost_model_from").asText()) + "<br>" : "")
-                    .append(jsonCell(model.get("cost_model"), "held-out"))
-                    .append(jsonCell(model.get("eval_samples_cost_model_accuracy"), "accuracy on EVAL samples"))
-                    .append("</td></tr>\n");
+            rewardModels |= model.has("reward_model") || model.has("reward_model_from");
+            costModels |= model.has("cost_model") || model.has("cost_model_from");
         }
-        html.append("</table></div>\n");
+        html.append("<h3>Reward and cost models</h3>\n");
+        if (!rewardModels && !costModels) {
+            html.append("<p class=\"none\">no arm trained a reward or cost model</p>\n");
+        }
+        else {
+            html.append("<div class=\"scroll\"><table>\n<tr><th>arm</th>").append(rewardModels ? "<th>reward model</th>" : "")
+                    .append(costModels ? "<th>cost model</th>" : "").append("</tr>\n");
+            for (JsonNode model : disclosure.path("models")) {
+                html.append("<tr><td>").append(esc(model.path("arm").asText())).append("</td>");
+                if (rewardModels) {
+                    html.append("<td>").append(model.has("reward_model_from")
+                                    ? "from arm " + esc(model.path("reward_model_from").asText()) + "<br>" : "")
+                            .append(jsonCell(model.get("reward_model"), "held-out"))
+                            .append(jsonCell(model.get("eval_samples_reward_model_accuracy"), "accuracy on EVAL samples"))
+                            .append("</td>");
+                }
+                if (costModels) {
+                    html.append("<td>").append(model.has("cost_model_from")
+                                    ? "from arm " + esc(model.path("cost_model_from").asText()) + "<br>" : "")
+                            .append(jsonCell(model.get("cost_model"), "held-out"))
+                            .append(jsonCell(model.get("eval_samples_cost_model_accuracy"), "accuracy on EVAL samples"))
+                            .append("</td>");
+                }
+                html.append("</tr>\n");
+            }
+            html.append("</table></div>\n");
+        }
         html.append("<h3>Budgets</h3>\n<div class=\"scroll\"><table>\n<tr><th>arm</th><th>algorithm</th>"
                 + "<th>preference pairs</th><th>policy updates</th><th>wall time (s)</th></tr>\n");
         for (JsonNode budget : disclosure.path("budgets")) {
