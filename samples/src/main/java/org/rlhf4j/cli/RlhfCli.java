@@ -14,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code rlhf} command: {@code run}, {@code plugins}, {@code annotate} and {@code bench}. Exit codes:
+ * The {@code rlhf} command: {@code run}, {@code report}, {@code plugins}, {@code annotate} and {@code bench}. Exit codes:
  * 0 success, 1 runtime failure, 2 usage or config error, 3 not available yet.
  */
 @Command(name = "rlhf", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0-SNAPSHOT",
@@ -28,7 +28,7 @@ public final class RlhfCli implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        context.err().println("rlhf: missing verb: run, plugins, annotate or bench (see rlhf --help)");
+        context.err().println("rlhf: missing verb: run, report, plugins, annotate or bench (see rlhf --help)");
         context.err().flush();
         return ExitCodes.USAGE;
     }
@@ -52,6 +52,7 @@ public final class RlhfCli implements java.util.concurrent.Callable<Integer> {
     static CommandLine commandLine(CliContext context) {
         CommandLine commandLine = new CommandLine(new RlhfCli(context))
                 .addSubcommand("run", new RunCommand(context))
+                .addSubcommand("report", new ReportCommand(context))
                 .addSubcommand("plugins", new PluginsCommand(context))
                 .addSubcommand("annotate", new AnnotateCommand(context))
                 .addSubcommand("bench", new BenchVerb(context));

@@ -20,6 +20,8 @@ import org.rlhf4j.api.config.ExperimentLoader;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginRegistry;
 import org.rlhf4j.cli.run.RunSetupException;
+import org.rlhf4j.report.RunReport;
+import org.rlhf4j.report.Software;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,9 +29,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code rlhf run CONFIG.yaml}: validates the whole config, then runs the experiment: a task experiment
  * ({@code task} without {@code data}: build the task's SFT policy, run the arms and evaluate them,
- * {@link ExperimentRunner}) or a
+ * {@link ExperimentRunner}, then write report.html and disclosure.json, {@link RunReport}) or a
  * labelling experiment ({@code data} and {@code arms}: every arm's feedback source labels the comparisons,
- * {@link LabellingExperiment}).
+ * {@link LabellingExperiment}; no report: its summary.json and preferences.jsonl are the result).
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run an experiment.")
 public final class RunCommand implements Callable<Integer> {
@@ -94,6 +96,8 @@ public final class RunCommand implements Callable<Integer> {
                         arm.path("gold_reward_final").asDouble(), arm.path("gold_cost_final").asDouble(),
                         arm.path("kl_to_reference").asDouble(), arm.path("win_rate_vs_sft").asDouble());
             }
+            RunReport.Written report = RunReport.write(outDirectory, Software.current(Nd4jBackend.describe()));
+            context.out().printf("report: %s (%d charts), %s%n", report.html(), report.charts().size(), report.disclosure());
             context.out().printf("-> %s%n", outDirectory);
             context.out().flush();
             return ExitCodes.OK;

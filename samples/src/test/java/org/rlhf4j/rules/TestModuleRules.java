@@ -46,7 +46,7 @@ class TestModuleRules {
         GAN("rlhf-feedback-gan", "org.rlhf4j.feedback.gan.."),
         AI("rlhf-feedback-ai", "org.rlhf4j.feedback.ai.."),
         EXAMPLE_PLUGIN("samples/example-plugin", "org.example.."),
-        SAMPLES("samples", "org.rlhf4j.cli..", "org.rlhf4j.rules..");
+        SAMPLES("samples", "org.rlhf4j.cli..", "org.rlhf4j.report..", "org.rlhf4j.rules..");
 
         final String dir;
         final List<String> packages;
