@@ -21,6 +21,7 @@ import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.LabelledPair;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
 import org.rlhf4j.algorithms.reward.FeedbackSourceReward;
+import org.rlhf4j.algorithms.reward.MixedReward;
 import org.rlhf4j.algorithms.reward.PairObjective;
 import org.rlhf4j.algorithms.reward.RewardAndCost;
 import org.rlhf4j.algorithms.reward.RewardFunction;
@@ -181,9 +182,11 @@ final class ArmRunner {
             if (algorithm.isPresent()) {
                 policy = shared.sft().copy();
                 Optional<RewardFunction> rewards = rewards(rewardModel, costModel);
-                if (rewards.isEmpty() && source != null && source.givesScores()) {
-                    // no reward model: a source that scores is the reward seam itself (an AI judge, a rule, a discriminator)
-                    rewards = Optional.of(new FeedbackSourceReward(arm.feedbackType(), source, name, Seeds.derive(seed, "rewards")));
+                if ((rewards.isEmpty() || arm.config().rewardMix().isPresent()) && source != null && source.givesScores()) {
+                    // a source that scores is the reward seam itself (an AI judge, a rule, a discriminator), with a share of
+                    // the reward model's reward mixed in when the arm asks for it
+                    RewardFunction scores = new FeedbackSourceReward(arm.feedbackType(), source, name, Seeds.derive(seed, "rewards"));
+                    rewards = Optional.of(rewards.isEmpty() ? scores : new MixedReward(scores, rewards.get(), arm.config().rewardMix().get()));
                 }
                 rewards.ifPresent(seam -> summary.put("rewards", seam.describe()));
                 training = ((PolicyAlgorithm) algorithm.get()).train(context(name, seed, policy, train, rewards,
@@ -251,7 +254,12 @@ final class ArmRunner {
         for (ArmPlan arm : arms) {
             createAlgorithm(arm, context);
             if (arm.config().feedback().isPresent()) {
-                createSource(arm, context).close();
+                try (FeedbackSource source = createSource(arm, context)) {
+                    if (arm.config().rewardMix().isPresent() && !source.givesScores()) {
+                        throw new RunDirectoryException("arm '" + arm.name() + "': reward_mix mixes a reward model into the scores of "
+                                + "its feedback source, and feedback type " + arm.feedbackType() + " gives no scores");
+                    }
+                }
             }
         }
     }

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * @param costModel the Safe RLHF cost model trained on the arm's safety labels, if any (task experiments)
  * @param algorithm the algorithm, {@code {type: ..., settings...}}; absent: only collect feedback and train
  *     the models
+ * @param rewardMix for an arm whose feedback source scores (a discriminator, a judge) and that has a reward model:
+ *     the share {@code w} of the reward model's reward in the arm's reward, {@code (1 - w) r_source + w r_model}
+ *     (the RLGAF follow-ups' mix of a second reward, APO's human-preference term); absent: the reward model alone
  */
 public record ArmConfig(
         String name,
@@ -21,7 +24,8 @@ public record ArmConfig(
         PreferencesConfig preferences,
         Optional<RewardModelConfig> rewardModel,
         Optional<RewardModelConfig> costModel,
-        Optional<TypedConfig> algorithm) {
+        Optional<TypedConfig> algorithm,
+        Optional<Double> rewardMix) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     public ArmConfig {
@@ -36,6 +40,14 @@ public record ArmConfig(
         rewardModel = rewardModel == null ? Optional.empty() : rewardModel;
         costModel = costModel == null ? Optional.empty() : costModel;
         algorithm = algorithm == null ? Optional.empty() : algorithm;
+        rewardMix = rewardMix == null ? Optional.empty() : rewardMix;
+        if (rewardMix.isPresent() && !(rewardMix.get() >= 0 && rewardMix.get() <= 1)) {
+            throw new IllegalArgumentException("reward_mix must be in [0, 1], got " + rewardMix.get());
+        }
+        if (rewardMix.isPresent() && (rewardModel.isEmpty() || feedback.isEmpty())) {
+            throw new IllegalArgumentException("reward_mix mixes a reward model's reward into the arm's feedback source's scores: "
+                    + "it needs 'feedback' and 'reward_model'");
+        }
         if (feedback.isEmpty() && !preferences.reused()) {
             throw new IllegalArgumentException("missing 'feedback' ({type: ..., ...}), or 'preferences: {from: ARM}' to reuse "
                     + "another arm's preferences");
@@ -48,6 +60,6 @@ public record ArmConfig(
 
     /** An arm with a feedback source and optionally an algorithm, nothing else. */
     public static ArmConfig of(String name, TypedConfig feedback, Optional<TypedConfig> algorithm) {
-        return new ArmConfig(name, Optional.of(feedback), null, null, null, algorithm);
+        return new ArmConfig(name, Optional.of(feedback), null, null, null, algorithm, null);
     }
 }

@@ -66,7 +66,8 @@ class TestExperimentConfig {
         // every key of every core config class appears in the full mapping
         assertEquals(keys(ExperimentConfig.class), Set.of("name", "seed", "task", "output", "data", "batch_size", "arms",
                 "policy", "sft", "evaluation"));
-        assertEquals(keys(ArmConfig.class), Set.of("name", "feedback", "preferences", "reward_model", "cost_model", "algorithm"));
+        assertEquals(keys(ArmConfig.class), Set.of("name", "feedback", "preferences", "reward_model", "cost_model", "algorithm",
+                "reward_mix"));
         assertEquals(keys(DataConfig.class), Set.of("comparisons"));
     }
 
@@ -119,6 +120,10 @@ class TestExperimentConfig {
         assertEquals("arm 'c': 'cost_model.from' must name an earlier arm that trains a cost_model, got 'b'",
                 assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, cost_model: {}}, "
                         + "{name: b, preferences: {from: a}, cost_model: {from: a}}, {name: c, preferences: {from: a}, cost_model: {from: b}}]\n"));
+        assertEquals("reward_mix mixes a reward model's reward into the arm's feedback source's scores: it needs 'feedback' and "
+                + "'reward_model'", assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, reward_mix: 0.3}]\n"));
+        assertEquals("reward_mix must be in [0, 1], got 1.5", assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, "
+                + "feedback: {type: t}, reward_model: {}, reward_mix: 1.5}]\n"));
         assertEquals("'from' reuses another arm's trained model: it takes no other key",
                 assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, reward_model: {}}, "
                         + "{name: b, preferences: {from: a}, reward_model: {from: a, epochs: 2}}]\n"));

@@ -1,0 +1,69 @@
+package org.rlhf4j.algorithms.reward;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rlhf4j.algorithms.train.TrainingLoop;
+import org.rlhf4j.api.feedback.Completion;
+
+/**
+ * A scoring source's reward with a share of a second reward mixed in, {@code (1 - w) r_source + w r_other}: the RLGAF
+ * follow-ups add a task reward to the discriminator's, APO keeps a human-preference reward model beside it, so the
+ * policy cannot drift wherever the first reward alone would let it. Costs, observation and learnt state are the
+ * first seam's.
+ */
+public final class MixedReward implements RewardFunction {
+    private final RewardFunction source;
+    private final RewardFunction other;
+    private final double weight;
+
+    /**
+     * @param source the main seam (a discriminator, a judge)
+     * @param other the seam mixed in (a reward model)
+     * @param weight the share {@code w} of {@code other}, in [0, 1]
+     */
+    public MixedReward(RewardFunction source, RewardFunction other, double weight) {
+        this.source = requireNonNull(source, "source is null");
+        this.other = requireNonNull(other, "other is null");
+        if (!(weight >= 0 && weight <= 1)) {
+            throw new IllegalArgumentException("the mixed-in share must be in [0, 1], got " + weight);
+        }
+        this.weight = weight;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "%s mixed with %s (%.2f)", source.describe(), other.describe(), weight);
+    }
+
+    @Override
+    public boolean givesCosts() {
+        return source.givesCosts();
+    }
+
+    @Override
+    public Rewards score(List<Completion> completions) {
+        Rewards first = source.score(completions);
+        double[] second = other.score(completions).rewards();
+        double[] mixed = new double[second.length];
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = (1 - weight) * first.rewards()[i] + weight * second[i];
+        }
+        return new Rewards(mixed, first.costs());
+    }
+
+    @Override
+    public Map<String, Double> observe(List<Completion> policySamples, long round) {
+        Map<String, Double> metrics = new LinkedHashMap<>(source.observe(policySamples, round));
+        metrics.putAll(other.observe(policySamples, round));
+        return metrics;
+    }
+
+    @Override
+    public Optional<TrainingLoop.State> learnedState() {
+        return source.learnedState();
+    }
+}
