@@ -12,8 +12,8 @@ import org.rlhf4j.api.feedback.Completion;
 /**
  * A scoring source's reward with a share of a second reward mixed in, {@code (1 - w) r_source + w r_other}: the RLGAF
  * follow-ups add a task reward to the discriminator's, APO keeps a human-preference reward model beside it, so the
- * policy cannot drift wherever the first reward alone would let it. Costs, observation and learnt state are the
- * first seam's.
+ * policy cannot drift wherever the first reward alone would let it. Costs are the first seam's when it gives them,
+ * else the second's (a cost model beside the reward model); observation goes to both; the learnt state is the first's.
  */
 public final class MixedReward implements RewardFunction {
     private final RewardFunction source;
@@ -41,18 +41,19 @@ public final class MixedReward implements RewardFunction {
 
     @Override
     public boolean givesCosts() {
-        return source.givesCosts();
+        return source.givesCosts() || other.givesCosts();
     }
 
     @Override
     public Rewards score(List<Completion> completions) {
         Rewards first = source.score(completions);
-        double[] second = other.score(completions).rewards();
+        Rewards otherRewards = other.score(completions);
+        double[] second = otherRewards.rewards();
         double[] mixed = new double[second.length];
         for (int i = 0; i < mixed.length; i++) {
             mixed[i] = (1 - weight) * first.rewards()[i] + weight * second[i];
         }
-        return new Rewards(mixed, first.costs());
+        return new Rewards(mixed, first.costs().isPresent() ? first.costs() : otherRewards.costs());
     }
 
     @Override
