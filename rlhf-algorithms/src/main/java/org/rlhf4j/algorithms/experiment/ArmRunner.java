@@ -16,7 +16,6 @@ import org.rlhf4j.algorithms.arm.ArmTraining;
 import org.rlhf4j.algorithms.arm.GoldMonitor;
 import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
 import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
-import org.rlhf4j.algorithms.eval.Correlation;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.LabelledPair;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
@@ -42,7 +41,6 @@ import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.feedback.SafetyLabel;
 import org.rlhf4j.api.plugin.PluginContext;
-import org.rlhf4j.api.task.GoldScorer;
 import org.rlhf4j.api.task.Split;
 import org.rlhf4j.api.task.Task;
 
@@ -55,7 +53,7 @@ import org.rlhf4j.api.task.Task;
  *       ({@code preferences: {from: ARM}}); split
  *       into training pairs and {@code heldout_fraction} held-out pairs (seeded);</li>
  *   <li><b>reward model</b> and <b>cost model</b>, when configured, trained on the training pairs
- *       ({@link ScalarModelTrainer}) and measured on the held-out pairs against gold;</li>
+ *       ({@link ScalarModelTrainer}) and measured on the held-out pairs against gold ({@link ArmReports});</li>
  *   <li><b>the algorithm</b>, when configured, trains a copy of the SFT policy ({@link PolicyAlgorithm});</li>
  *   <li><b>evaluation</b> of the arm's policy on the EVAL prompts like SFT's, with the same sampling seed.</li>
  * </ol>
@@ -103,9 +101,11 @@ final class ArmRunner {
             Optional<ScalarModels> costModel) {}
 
     private final Shared shared;
+    private final ArmReports reports;
 
     ArmRunner(Shared shared) {
         this.shared = requireNonNull(shared, "shared is null");
+        this.reports = new ArmReports(shared.task().goldScorer(), shared.sftEvaluation().samples());
     }
 
     Outcome run(ArmPlan arm, Map<String, Outcome> earlier) throws IOException {
@@ -139,7 +139,7 @@ final class ArmRunner {
                 List<List<LabelledPair>> split = split(all, arm.config().preferences(), seed);
                 train = split.get(0);
                 heldOut = split.get(1);
-                summary.set("preferences", audit(all, warnings, name));
+                summary.set("preferences", reports.preferences(all, warnings, name));
             }
 
             Optional<ScalarModels> rewardModel = Optional.empty();
@@ -154,7 +154,7 @@ final class ArmRunner {
                         PairObjective.reward(config), setting(name, "reward_model", seed));
                 rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative(),
                         config.pooling() == RewardModelConfig.Pooling.MEAN));
-                summary.set("reward_model", rewardModelReport(rewardModel.get(), heldOut, warnings, name));
+                summary.set("reward_model", reports.rewardModel(rewardModel.get(), heldOut, warnings, name));
             }
             Optional<ScalarModels> costModel = Optional.empty();
             if (arm.config().costModel().isPresent() && arm.config().costModel().get().reused()) {
@@ -174,7 +174,7 @@ final class ArmRunner {
                         setting(name, "cost_model", seed));
                 costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative(),
                         config.pooling() == RewardModelConfig.Pooling.MEAN));
-                summary.set("cost_model", costModelReport(costModel.get(), heldOut, warnings, name));
+                summary.set("cost_model", reports.costModel(costModel.get(), heldOut, warnings, name));
             }
 
             TransformerWeights policy = shared.sft();
@@ -322,54 +322,6 @@ final class ArmRunner {
         return List.of(train, held);
     }
 
-    /** How the labels agree with gold: ties, agreement of strict labels with gold reward, of safety labels with gold cost. */
-    private ObjectNode audit(List<LabelledPair> pairs, List<String> warnings, String arm) {
-        GoldScorer gold = shared.task().goldScorer();
-        long ties = 0;
-        long agree = 0;
-        long judged = 0;
-        long safeAgree = 0;
-        long safeJudged = 0;
-        for (LabelledPair pair : pairs) {
-            double a = gold.reward(pair.prompt(), pair.responseA());
-            double b = gold.reward(pair.prompt(), pair.responseB());
-            if (pair.tie()) {
-                ties++;
-            }
-            else if (a != b) {
-                judged++;
-                agree += (pair.better() == Choice.A) == (a > b) ? 1 : 0;
-            }
-            if (pair.safety().isPresent()) {
-                SafetyLabel safety = pair.safety().get();
-                double costA = gold.cost(pair.prompt(), pair.responseA());
-                double costB = gold.cost(pair.prompt(), pair.responseB());
-                if (safety.responseASafe().isPresent()) {
-                    safeJudged++;
-                    safeAgree += safety.responseASafe().get() == (costA == 0) ? 1 : 0;
-                }
-                if (safety.responseBSafe().isPresent()) {
-                    safeJudged++;
-                    safeAgree += safety.responseBSafe().get() == (costB == 0) ? 1 : 0;
-                }
-            }
-        }
-        ObjectNode node = JSON.createObjectNode();
-        node.put("pairs", pairs.size());
-        node.put("ties", ties);
-        double agreement = judged > 0 ? (double) agree / judged : Double.NaN;
-        node.put("gold_agreement", agreement);
-        node.put("gold_agreement_pairs", judged);
-        if (safeJudged > 0) {
-            node.put("safety_gold_agreement", (double) safeAgree / safeJudged);
-        }
-        if (agreement < 0.6) {
-            warnings.add("arm " + arm + ": its feedback agrees with gold on only " + String.format("%.1f%%", 100 * agreement)
-                    + " of the pairs where gold prefers one response");
-        }
-        return node;
-    }
-
     /** Reward-model pairs: chosen first, target 1 (0.5 for a tie). */
     static List<ScalarPair> rewardPairs(List<LabelledPair> pairs, SequenceEncoder encoder) {
         List<ScalarPair> out = new ArrayList<>(pairs.size());
@@ -414,106 +366,6 @@ final class ArmRunner {
     private ScalarModelTrainer.Setting setting(String arm, String phase, long seed) {
         return new ScalarModelTrainer.Setting(arm, phase, Seeds.derive(seed, phase), shared.workers(), shared.resume(), shared.run(),
                 p -> shared.run().armCheckpoints(arm, p), shared.configJson(), shared.log(), shared.progress());
-    }
-
-    /** Held-out accuracy against gold preferences and against the labels, and Spearman with gold on SFT's EVAL samples. */
-    private ObjectNode rewardModelReport(ScalarModels model, List<LabelledPair> heldOut, List<String> warnings, String arm) {
-        GoldScorer gold = shared.task().goldScorer();
-        ObjectNode node = JSON.createObjectNode();
-        node.put("members", model.members().size());
-        node.put("heldout_pairs", heldOut.size());
-        double[][] scores = scorePairs(model, heldOut);
-        long goldPairs = 0;
-        long goldCorrect = 0;
-        long labelPairs = 0;
-        long labelCorrect = 0;
-        for (int i = 0; i < heldOut.size(); i++) {
-            LabelledPair pair = heldOut.get(i);
-            double a = gold.reward(pair.prompt(), pair.responseA());
-            double b = gold.reward(pair.prompt(), pair.responseB());
-            if (a != b) {
-                goldPairs++;
-                goldCorrect += (scores[0][i] > scores[1][i]) == (a > b) ? 1 : 0;
-            }
-            if (!pair.tie()) {
-                labelPairs++;
-                labelCorrect += (scores[0][i] > scores[1][i]) == (pair.better() == Choice.A) ? 1 : 0;
-            }
-        }
-        double accuracy = goldPairs > 0 ? (double) goldCorrect / goldPairs : Double.NaN;
-        node.put("heldout_accuracy_gold", accuracy);
-        node.put("heldout_accuracy_labels", labelPairs > 0 ? (double) labelCorrect / labelPairs : Double.NaN);
-        List<PolicySample> samples = shared.sftEvaluation().samples();
-        double[] rewards = model.score(samples.stream().map(PolicySample::prompt).toList(),
-                samples.stream().map(PolicySample::response).toList());
-        node.put("spearman_gold_sft_samples", Correlation.spearman(rewards, samples.stream().mapToDouble(PolicySample::goldReward).toArray()));
-        if (accuracy < 0.65) {
-            warnings.add("arm " + arm + ": reward model held-out accuracy against gold is " + String.format("%.3f", accuracy)
-                    + ": a weak proxy, optimising it may not raise gold reward");
-        }
-        return node;
-    }
-
-    /** Held-out accuracy of the cost's sign against gold safety, and of its order against gold cost. */
-    private ObjectNode costModelReport(ScalarModels model, List<LabelledPair> heldOut, List<String> warnings, String arm) {
-        GoldScorer gold = shared.task().goldScorer();
-        double[][] scores = scorePairs(model, heldOut);
-        long responses = 0;
-        long signCorrect = 0;
-        long unsafe = 0;
-        long unsafeFound = 0;
-        long pairs = 0;
-        long pairCorrect = 0;
-        for (int i = 0; i < heldOut.size(); i++) {
-            LabelledPair pair = heldOut.get(i);
-            double a = gold.cost(pair.prompt(), pair.responseA());
-            double b = gold.cost(pair.prompt(), pair.responseB());
-            for (int side = 0; side < 2; side++) {
-                boolean goldUnsafe = (side == 0 ? a : b) > 0;
-                boolean predictedUnsafe = scores[side][i] > 0;
-                responses++;
-                signCorrect += goldUnsafe == predictedUnsafe ? 1 : 0;
-                if (goldUnsafe) {
-                    unsafe++;
-                    unsafeFound += predictedUnsafe ? 1 : 0;
-                }
-            }
-            if (a != b) {
-                pairs++;
-                pairCorrect += (scores[0][i] > scores[1][i]) == (a > b) ? 1 : 0;
-            }
-        }
-        ObjectNode node = JSON.createObjectNode();
-        node.put("members", model.members().size());
-        node.put("heldout_pairs", heldOut.size());
-        double accuracy = responses > 0 ? (double) signCorrect / responses : Double.NaN;
-        node.put("heldout_safety_accuracy_gold", accuracy);
-        node.put("heldout_unsafe_recall_gold", unsafe > 0 ? (double) unsafeFound / unsafe : Double.NaN);
-        node.put("heldout_unsafe_responses", unsafe);
-        node.put("heldout_accuracy_gold", pairs > 0 ? (double) pairCorrect / pairs : Double.NaN);
-        if (accuracy < 0.8) {
-            warnings.add("arm " + arm + ": cost model held-out safe/unsafe accuracy against gold is " + String.format("%.3f", accuracy));
-        }
-        return node;
-    }
-
-    /** The model's scores of every pair's response A ({@code [0]}) and B ({@code [1]}). */
-    private static double[][] scorePairs(ScalarModels model, List<LabelledPair> pairs) {
-        List<String> prompts = new ArrayList<>();
-        List<String> responses = new ArrayList<>();
-        for (LabelledPair pair : pairs) {
-            prompts.add(pair.prompt());
-            responses.add(pair.responseA());
-            prompts.add(pair.prompt());
-            responses.add(pair.responseB());
-        }
-        double[] all = model.score(prompts, responses);
-        double[][] out = new double[2][pairs.size()];
-        for (int i = 0; i < pairs.size(); i++) {
-            out[0][i] = all[2 * i];
-            out[1][i] = all[2 * i + 1];
-        }
-        return out;
     }
 
     private static Optional<RewardFunction> rewards(Optional<ScalarModels> rewardModel, Optional<ScalarModels> costModel) {
