@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,13 +158,10 @@ public final class HttpJudgeSource implements FeedbackSource {
         return scores;
     }
 
-    /** Counters, the gold audit and the agreement with human labels (see {@link JudgeStats} and {@link GoldAudit}). */
+    /** Counters, the gold audit and the agreement with human labels ({@link JudgeStats#metrics}). */
     @Override
     public Map<String, Double> metrics() {
-        Map<String, Double> metrics = new LinkedHashMap<>(stats.toMap());
-        metrics.putAll(audit.toMap());
-        metrics.putAll(humans.toMap());
-        return metrics;
+        return stats.metrics(audit, humans);
     }
 
     /** The counters. */

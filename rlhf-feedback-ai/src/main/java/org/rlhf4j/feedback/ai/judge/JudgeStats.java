@@ -88,6 +88,14 @@ public final class JudgeStats {
                 selfConsistency(), bothOrders.get());
     }
 
+    /** What a judge reports as its {@code metrics()}: these counters, the gold audit and the agreement with human labels. */
+    public Map<String, Double> metrics(GoldAudit audit, HumanAgreement humans) {
+        Map<String, Double> metrics = new LinkedHashMap<>(toMap());
+        metrics.putAll(audit.toMap());
+        metrics.putAll(humans.toMap());
+        return metrics;
+    }
+
     /** The figures under their {@code judge/} names (self-consistency only when pairs were judged in both orders). */
     public Map<String, Double> toMap() {
         Map<String, Double> map = new LinkedHashMap<>();

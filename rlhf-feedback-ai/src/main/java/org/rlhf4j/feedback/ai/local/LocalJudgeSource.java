@@ -154,13 +154,10 @@ public final class LocalJudgeSource implements FeedbackSource {
         return preferences;
     }
 
-    /** Counters, the gold audit and the agreement with human labels (see {@link JudgeStats} and {@link GoldAudit}). */
+    /** Counters, the gold audit and the agreement with human labels ({@link JudgeStats#metrics}). */
     @Override
     public Map<String, Double> metrics() {
-        Map<String, Double> metrics = new LinkedHashMap<>(stats.toMap());
-        metrics.putAll(audit.toMap());
-        metrics.putAll(humans.toMap());
-        return metrics;
+        return stats.metrics(audit, humans);
     }
 
     /** The counters. */
