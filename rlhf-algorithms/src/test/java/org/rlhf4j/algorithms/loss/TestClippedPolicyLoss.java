@@ -28,21 +28,21 @@ class TestClippedPolicyLoss {
         ClippedPolicyLoss.Result part = ClippedPolicyLoss.compute(new double[][] {logp[0]}, new double[][] {old[0]},
                 new double[][] {advantages[0]}, 0.2, 4);
         assertEquals((-1.2 + 1.5) / 4, part.loss(), 1e-12);
-        checkGradient(logp, old, advantages);
+        checkGradient(logp, result.dLogp(), () -> ClippedPolicyLoss.compute(logp, old, advantages, 0.2, 4).loss());
     }
 
-    private static void checkGradient(double[][] logp, double[][] old, double[][] advantages) {
-        ClippedPolicyLoss.Result result = ClippedPolicyLoss.compute(logp, old, advantages, 0.2, 4);
+    /** Each entry of {@code gradient} against central differences of {@code loss} in the matching entry of {@code x}. */
+    private static void checkGradient(double[][] x, double[][] gradient, java.util.function.DoubleSupplier loss) {
         double eps = 1e-7;
-        for (int i = 0; i < logp.length; i++) {
-            for (int t = 0; t < logp[i].length; t++) {
-                double keep = logp[i][t];
-                logp[i][t] = keep + eps;
-                double up = ClippedPolicyLoss.compute(logp, old, advantages, 0.2, 4).loss();
-                logp[i][t] = keep - eps;
-                double down = ClippedPolicyLoss.compute(logp, old, advantages, 0.2, 4).loss();
-                logp[i][t] = keep;
-                assertEquals((up - down) / (2 * eps), result.dLogp()[i][t], 1e-6, "token " + i + "," + t);
+        for (int i = 0; i < x.length; i++) {
+            for (int t = 0; t < x[i].length; t++) {
+                double keep = x[i][t];
+                x[i][t] = keep + eps;
+                double up = loss.getAsDouble();
+                x[i][t] = keep - eps;
+                double down = loss.getAsDouble();
+                x[i][t] = keep;
+                assertEquals((up - down) / (2 * eps), gradient[i][t], 1e-6, "token " + i + "," + t);
             }
         }
     }
@@ -60,17 +60,6 @@ class TestClippedPolicyLoss {
         assertArrayEquals(new double[] {0.3 / 3}, result.dValues()[1], 1e-12);
         assertEquals(1 / 3.0, result.metrics().get("clipfrac"), 1e-12);
         assertEquals((0.16 + 0.04 + 0.09) / 3, result.metrics().get("error"), 1e-12);
-        double eps = 1e-7;
-        for (int i = 0; i < values.length; i++) {
-            for (int t = 0; t < values[i].length; t++) {
-                double keep = values[i][t];
-                values[i][t] = keep + eps;
-                double up = ClippedValueLoss.compute(values, old, returns, 0.2, 3).loss();
-                values[i][t] = keep - eps;
-                double down = ClippedValueLoss.compute(values, old, returns, 0.2, 3).loss();
-                values[i][t] = keep;
-                assertEquals((up - down) / (2 * eps), result.dValues()[i][t], 1e-6, "token " + i + "," + t);
-            }
-        }
+        checkGradient(values, result.dValues(), () -> ClippedValueLoss.compute(values, old, returns, 0.2, 3).loss());
     }
 }
