@@ -21,8 +21,9 @@ import java.util.Map;
  *       of its labels ({@code preferences}) and what the source measured about itself ({@code feedback_metrics})</li>
  *   <li>{@code models}: per arm its reward model's and cost model's held-out evaluation and their agreement with gold on
  *       the arm's own EVAL samples</li>
- *   <li>{@code budgets}: per arm its preference pairs (those of the arm it took them from, if any), policy updates
- *       and seconds</li>
+ *   <li>{@code budgets}: per arm its preference pairs (those of the arm it took them from, if any), its policy's
+ *       optimizer updates, the responses its policy generated while it trained ({@code rollouts}), steps skipped for a
+ *       non-finite loss, and seconds</li>
  *   <li>{@code seeds}: every {@code seed} key of the resolved config with its path</li>
  *   <li>{@code config}: the resolved config (null when the run kept no checkpoint)</li>
  *   <li>{@code software}: rlhf4j, Java, ND4J backend and OS of the process that wrote the report</li>
@@ -95,8 +96,11 @@ final class DisclosureCard {
             if (labels.has("pairs")) {
                 budget.set("preference_pairs", labels.path("pairs"));
             }
-            copy(arm, "steps", budget, "policy_updates");
-            copy(arm, "skipped_steps", budget, "skipped_updates");
+            JsonNode spent = arm.path("budget"); // written by the runner since the budgets were stated; older runs: steps
+            copy(spent.has("policy_updates") ? spent : arm, spent.has("policy_updates") ? "policy_updates" : "steps", budget,
+                    "policy_updates");
+            copy(spent, "rollouts", budget, "rollouts");
+            copy(arm, "skipped_steps", budget, "skipped_steps");
             copy(arm, "wall_seconds", budget, "wall_seconds");
         }
         ArrayNode seeds = card.putArray("seeds");

@@ -125,7 +125,8 @@ final class ReportPage {
                     .append(esc(arm.path("feedback").asText())).append("</td><td>").append(esc(arm.path("algorithm").asText()))
                     .append("</td>").append(num(arm.path("gold_reward_final"))).append(num(arm.path("gold_cost_final")))
                     .append(num(arm.path("kl_to_reference"))).append(num(arm.path("win_rate_vs_sft")))
-                    .append(num(arm.path("steps"))).append(num(arm.path("wall_seconds"))).append("</tr>\n");
+                    .append(num(arm.path("budget").has("policy_updates") ? arm.path("budget").path("policy_updates") : arm.path("steps")))
+                    .append(num(arm.path("wall_seconds"))).append("</tr>\n");
         }
         html.append("</table></div>\n<p class=\"meta\">The SFT row's wall time is the task build (corpus, tokenizer, "
                 + "SFT). An arm with algorithm <code>none</code> only collects preferences and trains models: its policy "
@@ -243,14 +244,15 @@ final class ReportPage {
             html.append("</table></div>\n");
         }
         html.append("<h3>Budgets</h3>\n<div class=\"scroll\"><table>\n<tr><th>arm</th><th>algorithm</th>"
-                + "<th>preference pairs</th><th>policy updates</th><th>wall time (s)</th></tr>\n");
+                + "<th>preference pairs</th><th>policy updates</th><th>rollouts generated</th><th>wall time (s)</th></tr>\n");
         for (JsonNode budget : disclosure.path("budgets")) {
             html.append("<tr><td>").append(esc(budget.path("arm").asText())).append("</td><td>")
                     .append(esc(budget.path("algorithm").asText())).append("</td><td class=\"num\">")
                     .append(esc(Numbers.format(budget.path("preference_pairs"))))
                     .append(budget.has("preferences_from") ? " (arm " + esc(budget.path("preferences_from").asText()) + "'s)" : "")
                     .append("</td>")
-                    .append(num(budget.path("policy_updates"))).append(num(budget.path("wall_seconds"))).append("</tr>\n");
+                    .append(num(budget.path("policy_updates"))).append(num(budget.path("rollouts")))
+                    .append(num(budget.path("wall_seconds"))).append("</tr>\n");
         }
         html.append("</table></div>\n");
         html.append("<h3>Seeds</h3>\n<p>");

@@ -94,7 +94,7 @@ class TestArmsCrash {
     }
 
     /** The newest complete checkpoint's step, read without opening the store (which would tidy a save in progress). */
-    private static long latest(Path checkpoints) throws IOException {
+    static long latest(Path checkpoints) throws IOException {
         if (!Files.isDirectory(checkpoints)) {
             return -1;
         }
@@ -109,7 +109,7 @@ class TestArmsCrash {
         assertEquals(0, process.exitValue(), "child exit code (see its -fresh/-resume .log)");
     }
 
-    private static Process child(Path out, Path config, String mode, long sleepMillis) throws IOException {
+    static Process child(Path out, Path config, String mode, long sleepMillis) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                 ArmsRunChild.class.getName(), out.toString(), config.toString(), mode, Long.toString(sleepMillis));

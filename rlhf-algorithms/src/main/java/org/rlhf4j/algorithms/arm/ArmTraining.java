@@ -3,8 +3,16 @@ package org.rlhf4j.algorithms.arm;
 /**
  * What an algorithm's training did.
  *
- * @param steps policy updates done (the step reached)
+ * @param steps the step reached (a PPO iteration, a GRPO or DPO optimizer step)
  * @param skippedSteps steps skipped for a non-finite loss or gradient, in this process
  * @param seconds wall-clock seconds spent in this process
+ * @param policyUpdates optimizer updates of the policy the run's steps stand for, its budget (PPO: iterations x epochs x
+ *     minibatches, of which an early stop on KL skips some; DPO and GRPO: one per step), skipped steps included
+ * @param rollouts responses the policy generated while it trained (0 for offline algorithms such as DPO)
  */
-public record ArmTraining(long steps, int skippedSteps, double seconds) {}
+public record ArmTraining(long steps, int skippedSteps, double seconds, long policyUpdates, long rollouts) {
+    /** An offline algorithm's training: one policy update per step, no rollouts. */
+    public ArmTraining(long steps, int skippedSteps, double seconds) {
+        this(steps, skippedSteps, seconds, steps, 0);
+    }
+}

@@ -200,6 +200,7 @@ final class ArmRunner {
                     shared.sftEvaluation().samples(), rewardModel.map(m -> (ResponseScorer) m), costModel.map(m -> (ResponseScorer) m));
             writeEvaluationLine(name, training.steps(), evaluation);
             fillSummary(summary, evaluation, training, warnings, name);
+            budget(summary, arm, train.size() + heldOut.size(), training);
             if (source != null) {
                 feedbackMetrics(name, training.steps(), source.metrics(), summary);
             }
@@ -540,6 +541,20 @@ final class ArmRunner {
         line.put("phase", "eval");
         evaluation.figures().forEach((name, value) -> line.put("eval/" + name, value));
         shared.run().append(line);
+    }
+
+    /**
+     * What the arm spent, so that arms compare on equal budgets: the preference labels it learnt from (its own, or an
+     * earlier arm's it shares), the responses its policy generated while it trained, and its policy's optimizer updates.
+     */
+    private static void budget(ObjectNode summary, ArmPlan arm, int labels, ArmTraining training) {
+        ObjectNode budget = summary.putObject("budget");
+        budget.put("labels", labels);
+        if (arm.config().preferences().reused()) {
+            budget.put("labels_shared_with", arm.config().preferences().from());
+        }
+        budget.put("rollouts", training.rollouts());
+        budget.put("policy_updates", training.policyUpdates());
     }
 
     private void fillSummary(ObjectNode summary, Evaluation evaluation, ArmTraining training, List<String> warnings, String arm) {

@@ -112,7 +112,8 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
                     });
             rewards.learnedState().ifPresent(state -> loop.withState("feedback", state)); // a discriminator resumes exactly
             TrainingLoop.Result result = loop.run(context.resume(), rollout);
-            return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
+            return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds(), result.steps(),
+                    result.steps() * config.promptsPerStep() * config.groupSize());
         }
     }
 

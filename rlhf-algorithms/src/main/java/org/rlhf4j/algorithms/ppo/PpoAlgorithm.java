@@ -162,7 +162,8 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
                     });
             rewards.learnedState().ifPresent(state -> loop.withState("feedback", state)); // a discriminator resumes exactly
             TrainingLoop.Result result = loop.run(context.resume(), iteration);
-            return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds());
+            return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds(),
+                    result.steps() * config.ppoEpochs() * config.miniBatches(), result.steps() * rollouts);
         }
     }
 
