@@ -49,6 +49,8 @@ final class ReportCharts {
     private static final Color SFT_COLOR = new Color(0x444444);
     private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
 
+    static final String UPDATES_AXIS = "policy updates (optimizer steps; a PPO iteration is epochs x minibatches of them)";
+
     private final RunFiles run;
     private final Path directory;
 
@@ -100,13 +102,25 @@ final class ReportCharts {
                         + "algorithm) keeps SFT's policy and is not drawn."));
     }
 
-    /** One metric over training steps, one line per arm, from metrics.jsonl. */
+    /**
+     * The policy updates one logged step stands for: a PPO iteration is {@code ppo_epochs x mini_batches} updates, a
+     * DPO or GRPO step one. Read from the arm's budget ({@code policy_updates / steps}); 1 for runs written before
+     * budgets were.
+     */
+    static double updatesPerStep(JsonNode arm) {
+        OptionalDouble updates = Numbers.of(arm.path("budget").get("policy_updates"));
+        OptionalDouble steps = Numbers.of(arm.get("steps"));
+        return updates.isPresent() && steps.isPresent() && steps.getAsDouble() > 0 ? updates.getAsDouble() / steps.getAsDouble() : 1;
+    }
+
+    /** One metric over training, one line per arm, from metrics.jsonl, against policy updates. */
     Optional<Chart> training(String file, String title, String yLabel, List<String> candidates, String caption)
             throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         List<Color> colors = new ArrayList<>();
         for (JsonNode arm : run.arms()) {
             String name = arm.path("name").asText();
+            double updates = updatesPerStep(arm);
             for (String metric : candidates) {
                 String unit = UNITS.containsKey(metric) ? ", " + UNITS.get(metric) : "";
                 XYSeries series = new XYSeries(name + " (" + metric + unit + ")", true, false);
@@ -115,7 +129,7 @@ final class ReportCharts {
                         OptionalDouble value = Numbers.of(line.get(metric));
                         OptionalDouble step = Numbers.of(line.get("step"));
                         if (value.isPresent() && step.isPresent()) {
-                            series.addOrUpdate(step.getAsDouble(), value.getAsDouble());
+                            series.addOrUpdate(step.getAsDouble() * updates, value.getAsDouble());
                         }
                     }
                 }
@@ -129,7 +143,7 @@ final class ReportCharts {
         if (data.getSeriesCount() == 0) {
             return Optional.empty();
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(null, "training step (policy update)", yLabel, data,
+        JFreeChart chart = ChartFactory.createXYLineChart(null, UPDATES_AXIS, yLabel, data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
@@ -146,6 +160,7 @@ final class ReportCharts {
         int index = 0;
         for (JsonNode arm : run.arms()) {
             String name = arm.path("name").asText();
+            double updates = updatesPerStep(arm);
             XYSeries gold = new XYSeries("gold reward (left axis)", true, false);
             XYSeries proxy = new XYSeries("proxy reward (right axis)", true, false);
             for (JsonNode line : run.metrics()) {
@@ -154,17 +169,17 @@ final class ReportCharts {
                     OptionalDouble g = Numbers.of(line.get("monitor/gold_reward"));
                     OptionalDouble p = Numbers.of(line.get("monitor/proxy_reward"));
                     if (step.isPresent() && g.isPresent()) {
-                        gold.addOrUpdate(step.getAsDouble(), g.getAsDouble());
+                        gold.addOrUpdate(step.getAsDouble() * updates, g.getAsDouble());
                     }
                     if (step.isPresent() && p.isPresent()) {
-                        proxy.addOrUpdate(step.getAsDouble(), p.getAsDouble());
+                        proxy.addOrUpdate(step.getAsDouble() * updates, p.getAsDouble());
                     }
                 }
             }
             if (gold.getItemCount() == 0) {
                 continue;
             }
-            JFreeChart chart = ChartFactory.createXYLineChart(null, "training step (policy update)",
+            JFreeChart chart = ChartFactory.createXYLineChart(null, UPDATES_AXIS,
                     "gold reward (mean on monitor prompts)", new XYSeriesCollection(gold), PlotOrientation.VERTICAL, true,
                     false, false);
             XYPlot plot = chart.getXYPlot();

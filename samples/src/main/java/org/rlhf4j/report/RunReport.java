@@ -69,7 +69,9 @@ public final class RunReport {
                     .ifPresent(training::add);
             draw.training("training-kl.png", "KL to the SFT policy over training", "KL to SFT (nats; unit per legend)",
                     ReportCharts.KL_METRICS, "How far each arm's policy moved from SFT while training, as its algorithm "
-                            + "measures it.").ifPresent(training::add);
+                            + "measures it. Mind the units in the legend: PPO logs KL per response, GRPO per token (times "
+                            + "the mean response length for per response); the final KL of every arm, "
+                            + "per response, is in the table above and on the frontier.").ifPresent(training::add);
             draw.training("training-length.png", "Response length over training", "mean response length (tokens)",
                     ReportCharts.LENGTH_METRICS, "Mean length of the sampled responses at each policy update: a steady rise "
                             + "with flat gold reward is length drift.").ifPresent(training::add);
