@@ -62,7 +62,7 @@ import org.rlhf4j.api.task.Task;
  * samples (lines with {@code round: r}), splits them as round 1's, retrains the reward and cost models from the SFT
  * backbone on the training pairs of every round so far (measured on every held-out pair so far), and continues the
  * algorithm on the same policy with its configured budget (a fresh optimizer, schedule and critic; DPO on the round's
- * new pairs; the frozen SFT policy stays the reference). Each round has its own seed ({@link Seeds}: the arm's for round
+ * new pairs; the frozen SFT policy stays the reference). Each round ({@link ArmRound}) has its own seed (the arm's for round
  * 1), checkpoints ({@code checkpoints/arms/<arm>/round-r/<phase>}) and metrics lines ({@link RoundSink}); the policy is
  * evaluated after every round, into the summary's {@code rounds}.
  * Each phase is checkpointed; a resumed arm skips what is done and redoes the evaluation.
@@ -147,13 +147,13 @@ final class ArmRunner {
             }
             else {
                 source.open(new FeedbackContext(name, 0, Seeds.derive(seed, "open")));
-                all = preferences(arm, source, seed, rounds > 1 ? 1 : 0, shared.sft());
+                all = preferences(arm, source, seed, ArmRound.of(1, rounds, seed, shared.run()).collectionRound(), shared.sft());
                 List<List<LabelledPair>> split = split(all, arm.config().preferences(), seed);
                 train = split.get(0);
                 heldOut = split.get(1);
                 summary.set("preferences", reports.preferences(all, rounds > 1 ? new ArrayList<>() : warnings, name));
             }
-            Round round = new Round(1, rounds, seed, rounds > 1 ? new RoundSink(shared.run(), 1, 0) : shared.run());
+            ArmRound round = ArmRound.of(1, rounds, seed, shared.run());
             Models models = models(arm, round, rewardModelConfig, train, heldOut, earlier, summary, warnings);
 
             TransformerWeights policy = shared.sft();
@@ -167,8 +167,8 @@ final class ArmRunner {
                 for (int r = 1; r <= rounds; r++) {
                     if (r > 1) {
                         // a fresh round: new pairs on the current policy, the models retrained on every pair so far
-                        round = new Round(r, rounds, Seeds.derive(seed, "round", Integer.toString(r)), new RoundSink(shared.run(), r, 0));
-                        roundPairs = preferences(arm, source, round.seed(), r, policy);
+                        round = ArmRound.of(r, rounds, seed, shared.run());
+                        roundPairs = preferences(arm, source, round.seed(), round.collectionRound(), policy);
                         List<List<LabelledPair>> split = split(roundPairs, arm.config().preferences(), round.seed());
                         roundTrain = split.get(0);
                         train = concat(train, roundTrain);
@@ -187,17 +187,17 @@ final class ArmRunner {
                     }
                     Optional<RewardFunction> seam = rewards;
                     seam.ifPresent(s -> summary.put("rewards", s.describe()));
-                    TrainingLoop.MetricsSink sink = rounds > 1 ? new RoundSink(shared.run(), r, training.steps()) : shared.run();
+                    TrainingLoop.MetricsSink sink = round.algorithmSink(training.steps());
                     ArmTraining done = ((PolicyAlgorithm) algorithm.get()).train(context(name, round, sink, policy, roundTrain, seam,
                             models.reward().map(m -> m.members().get(0)), models.cost().map(m -> m.members().get(0))));
                     training = new ArmTraining(training.steps() + done.steps(), training.skippedSteps() + done.skippedSteps(),
                             training.seconds() + done.seconds());
                     if (rounds > 1) {
-                        roundEntries.add(roundEntry(r, roundPairs, models, summary, done));
+                        roundEntries.add(reports.round(r, roundPairs, summary, done));
                         if (r < rounds) {
                             Evaluation between = evaluate(policy, true, models);
                             writeEvaluationLine(name, round.sink(), training.steps(), between);
-                            putEvaluation(roundEntries.get(r - 1), between);
+                            ArmReports.putEvaluation(roundEntries.get(r - 1), between);
                             shared.log().printf("Arm %s, round %d of %d: gold reward %.3f, KL %.2f, win rate vs SFT %.3f%n", name, r,
                                     rounds, between.report().goldReward(), between.report().klToReference(),
                                     between.report().winRateVsSft());
@@ -212,10 +212,10 @@ final class ArmRunner {
             }
 
             Evaluation evaluation = evaluate(policy, algorithm.isPresent(), models);
-            writeEvaluationLine(name, rounds > 1 ? round.sink() : shared.run(), training.steps(), evaluation);
+            writeEvaluationLine(name, round.sink(), training.steps(), evaluation);
             fillSummary(summary, evaluation, training, warnings, name);
             if (rounds > 1) {
-                putEvaluation(roundEntries.get(rounds - 1), evaluation);
+                ArmReports.putEvaluation(roundEntries.get(rounds - 1), evaluation);
                 summary.putArray("rounds").addAll(roundEntries);
             }
             if (source != null) {
@@ -236,17 +236,6 @@ final class ArmRunner {
         }
     }
 
-    /**
-     * One round of an arm: its number, the arm's round count, its seed (the arm's for round 1, so that an arm of one round
-     * is what it was before rounds existed; derived per round otherwise) and where its models' lines go.
-     */
-    private record Round(int number, int of, long seed, TrainingLoop.MetricsSink sink) {
-        /** The checkpoint phase of {@code phase} in this round: {@code phase} in round 1, {@code round-N/phase} after. */
-        String phase(String phase) {
-            return number == 1 ? phase : "round-" + number + "/" + phase;
-        }
-    }
-
     /** An arm's reward and cost models (trained, reused or none) of one round. */
     private record Models(Optional<ScalarModels> reward, Optional<ScalarModels> cost) {}
 
@@ -255,7 +244,7 @@ final class ArmRunner {
      * measured on {@code heldOut} into the summary ({@code reward_model}, {@code cost_model}: the last round's report; its
      * warnings only from the last round).
      */
-    private Models models(ArmPlan arm, Round round, Optional<RewardModelConfig> rewardModelConfig, List<LabelledPair> train,
+    private Models models(ArmPlan arm, ArmRound round, Optional<RewardModelConfig> rewardModelConfig, List<LabelledPair> train,
             List<LabelledPair> heldOut, Map<String, Outcome> earlier, ObjectNode summary, List<String> warnings) throws IOException {
         String name = arm.name();
         List<String> roundWarnings = round.number() == round.of() ? warnings : new ArrayList<>();
@@ -301,38 +290,6 @@ final class ArmRunner {
         List<PolicySample> samples = trained ? shared.evaluator().sample(policy, shared.evalSeed()) : shared.sftEvaluation().samples();
         return shared.evaluator().evaluate(samples, policy, shared.reference(), shared.sftEvaluation().samples(),
                 models.reward().map(m -> (ResponseScorer) m), models.cost().map(m -> (ResponseScorer) m));
-    }
-
-    /**
-     * A round's entry of the summary's {@code rounds}: its preferences (with the mean gold reward of the responses labelled,
-     * which the policy of the round before sampled), its models' held-out accuracy against gold and its policy updates;
-     * {@link #putEvaluation} adds the policy's evaluation after the round.
-     */
-    private ObjectNode roundEntry(int round, List<LabelledPair> pairs, Models models, ObjectNode summary, ArmTraining done) {
-        ObjectNode entry = JSON.createObjectNode();
-        entry.put("round", round);
-        ObjectNode preferences = reports.preferences(pairs, new ArrayList<>(), "");
-        preferences.put("responses_gold_reward", pairs.stream().mapToDouble(pair -> (shared.task().goldScorer().reward(pair.prompt(),
-                pair.responseA()) + shared.task().goldScorer().reward(pair.prompt(), pair.responseB())) / 2).average().orElse(Double.NaN));
-        entry.set("preferences", preferences);
-        if (models.reward().isPresent() && summary.has("reward_model")) {
-            entry.set("reward_model_accuracy", summary.get("reward_model").get("heldout_accuracy_gold"));
-        }
-        if (models.cost().isPresent() && summary.has("cost_model")) {
-            entry.set("cost_model_safety_accuracy", summary.get("cost_model").get("heldout_safety_accuracy_gold"));
-        }
-        entry.put("steps", done.steps());
-        entry.put("skipped_steps", done.skippedSteps());
-        return entry;
-    }
-
-    /** The evaluation figures of the policy after a round into its entry. */
-    private static void putEvaluation(ObjectNode entry, Evaluation evaluation) {
-        entry.put("gold_reward", evaluation.report().goldReward());
-        entry.put("gold_cost", evaluation.report().goldCost());
-        entry.put("kl_to_reference", evaluation.report().klToReference());
-        entry.put("win_rate_vs_sft", evaluation.report().winRateVsSft());
-        entry.put("response_tokens", evaluation.report().responseTokens());
     }
 
     private static List<LabelledPair> concat(List<LabelledPair> a, List<LabelledPair> b) {
@@ -518,7 +475,7 @@ final class ArmRunner {
         return safe.map(s -> s ? -1.0 : 1.0).orElse(0.0);
     }
 
-    private ScalarModelTrainer.Setting setting(String arm, String phase, Round round) {
+    private ScalarModelTrainer.Setting setting(String arm, String phase, ArmRound round) {
         return new ScalarModelTrainer.Setting(arm, phase, Seeds.derive(round.seed(), phase), shared.workers(), shared.resume(),
                 round.sink(), p -> shared.run().armCheckpoints(arm, round.phase(p)), shared.configJson(), shared.log(), shared.progress());
     }
@@ -534,7 +491,7 @@ final class ArmRunner {
      * What the algorithm of one round sees: the policy to continue, the round's training pairs, its reward seam and models,
      * its own seed, metrics sink and checkpoints.
      */
-    private ArmContext context(String arm, Round round, TrainingLoop.MetricsSink sink, TransformerWeights policy,
+    private ArmContext context(String arm, ArmRound round, TrainingLoop.MetricsSink sink, TransformerWeights policy,
             List<LabelledPair> train, Optional<RewardFunction> rewards, Optional<TransformerWeights> rewardModel,
             Optional<TransformerWeights> costModel) {
         return new ArmContext() {
