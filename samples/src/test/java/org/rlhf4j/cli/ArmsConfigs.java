@@ -68,4 +68,36 @@ final class ArmsConfigs {
     static String tinyPpo(int steps) {
         return TINY_PPO.replace("PPO_STEPS", Integer.toString(steps));
     }
+
+    /**
+     * SFT, then two arms of two rounds each, each with its own simulated-annotator panel and reward model: DPO (round 2 on
+     * the fresh pairs labelled on round 1's policy) and PPO (on a reward model retrained on both rounds' pairs).
+     */
+    static final String TINY_ROUNDS = """
+            name: tiny-rounds
+            seed: 11
+            task: {type: reviews}
+            policy: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 48, max_vocab: 600}
+            sft: {corpus_size: 400, steps: 10, batch_size: 8, lr: 0.005, warmup: 2, log_every: 5, checkpoint_every: 10}
+            evaluation: {prompts: 4, samples_per_prompt: 2, max_new_tokens: 12}
+            arms:
+              - name: dpo
+                rounds: 2
+                feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
+                preferences: {pairs: 16, batch_size: 8, max_new_tokens: 12, heldout_fraction: 0.25}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                algorithm: {type: dpo, epochs: 3, batch_size: 4, lr: 0.005, warmup: 1, log_every: 1, checkpoint_every: 3}
+              - name: ppo
+                rounds: 2
+                feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
+                preferences: {pairs: 16, batch_size: 8, max_new_tokens: 12, heldout_fraction: 0.25}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                algorithm: {type: ppo, rollouts: 4, steps: PPO_STEPS, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 12, lr: 0.004,
+                            monitor_every: 2, checkpoint_every: 2}
+            """;
+
+    /** {@link #TINY_ROUNDS} with {@code steps} PPO iterations per round. */
+    static String tinyRounds(int ppoSteps) {
+        return TINY_ROUNDS.replace("PPO_STEPS", Integer.toString(ppoSteps));
+    }
 }

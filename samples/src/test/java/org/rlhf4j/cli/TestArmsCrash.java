@@ -87,6 +87,43 @@ class TestArmsCrash {
                 killedAt);
     }
 
+    @Test
+    void resumingAfterSigkillInRoundTwoEndsWithTheUninterruptedNumbers(@TempDir Path directory) throws Exception {
+        Path config = directory.resolve("rounds.yaml");
+        Files.writeString(config, ArmsConfigs.tinyRounds(8));
+        Path uninterrupted = directory.resolve("uninterrupted");
+        Path crashed = directory.resolve("crashed");
+        finish(child(uninterrupted, config, "fresh", 0));
+
+        Process victim = child(crashed, config, "fresh", 200);
+        Path checkpoints = crashed.resolve("checkpoints/arms/ppo/round-2/ppo");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (latest(checkpoints) < 2 && victim.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(victim.isAlive(), "the child finished before it could be killed");
+        victim.destroyForcibly(); // SIGKILL
+        assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
+        long killedAt = latest(checkpoints);
+        assertTrue(killedAt >= 2 && killedAt < 8, "killed after round 2's PPO checkpoint " + killedAt);
+
+        finish(child(crashed, config, "resume", 0));
+        assertEquals(TestArmsRun.numbers(JSON.readTree(uninterrupted.resolve("summary.json").toFile())),
+                TestArmsRun.numbers(JSON.readTree(crashed.resolve("summary.json").toFile())));
+        assertEquals(trainingLines(uninterrupted), trainingLines(crashed));
+        assertEquals(Files.readString(uninterrupted.resolve("samples.jsonl")), Files.readString(crashed.resolve("samples.jsonl")));
+        assertEquals(preferences(uninterrupted), preferences(crashed));
+        System.out.printf("arms crash test: killed after round 2's PPO checkpoint %d of 8; resumed run equal to the uninterrupted one%n",
+                killedAt);
+    }
+
+    /** The preference lines without their timestamps. */
+    private static List<JsonNode> preferences(Path run) throws IOException {
+        List<JsonNode> lines = MetricsLog.readLines(run.resolve("preferences.jsonl"));
+        lines.forEach(line -> ((com.fasterxml.jackson.databind.node.ObjectNode) line).remove("timestamp"));
+        return lines;
+    }
+
     /** The training lines of the arms (preferences, reward and cost models, DPO, IPO): every field is deterministic. */
     private static List<JsonNode> trainingLines(Path run) throws IOException {
         return MetricsLog.readLines(run.resolve("metrics.jsonl")).stream()

@@ -15,4 +15,10 @@ public record ArmTraining(long steps, int skippedSteps, double seconds, long pol
     public ArmTraining(long steps, int skippedSteps, double seconds) {
         this(steps, skippedSteps, seconds, steps, 0);
     }
+
+    /** This training followed by {@code next} (an arm's rounds): every count and the seconds summed. */
+    public ArmTraining plus(ArmTraining next) {
+        return new ArmTraining(steps + next.steps, skippedSteps + next.skippedSteps, seconds + next.seconds,
+                policyUpdates + next.policyUpdates, rollouts + next.rollouts);
+    }
 }

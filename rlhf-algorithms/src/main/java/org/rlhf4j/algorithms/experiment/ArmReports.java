@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.rlhf4j.algorithms.arm.ArmTraining;
 import org.rlhf4j.algorithms.eval.Correlation;
 import org.rlhf4j.algorithms.preference.LabelledPair;
 import org.rlhf4j.algorithms.reward.ScalarModels;
@@ -176,5 +177,38 @@ final class ArmReports {
             out[1][i] = all[2 * i + 1];
         }
         return out;
+    }
+
+    /**
+     * A round's entry of the summary's {@code rounds}: its preferences (with the mean gold reward of the responses labelled,
+     * which the policy of the round before sampled), its models' held-out accuracy against gold (the summary's
+     * {@code reward_model} and {@code cost_model}, this round's) and its policy updates; {@link #putEvaluation} adds the
+     * policy's evaluation after the round.
+     */
+    ObjectNode round(int round, List<LabelledPair> pairs, ObjectNode summary, ArmTraining done) {
+        ObjectNode entry = JSON.createObjectNode();
+        entry.put("round", round);
+        ObjectNode preferences = preferences(pairs, new ArrayList<>(), "");
+        preferences.put("responses_gold_reward", pairs.stream().mapToDouble(pair -> (gold.reward(pair.prompt(), pair.responseA())
+                + gold.reward(pair.prompt(), pair.responseB())) / 2).average().orElse(Double.NaN));
+        entry.set("preferences", preferences);
+        if (summary.has("reward_model")) {
+            entry.set("reward_model_accuracy", summary.get("reward_model").get("heldout_accuracy_gold"));
+        }
+        if (summary.has("cost_model")) {
+            entry.set("cost_model_safety_accuracy", summary.get("cost_model").get("heldout_safety_accuracy_gold"));
+        }
+        entry.put("steps", done.steps());
+        entry.put("skipped_steps", done.skippedSteps());
+        return entry;
+    }
+
+    /** The evaluation figures of the policy after a round into its entry. */
+    static void putEvaluation(ObjectNode entry, Evaluation evaluation) {
+        entry.put("gold_reward", evaluation.report().goldReward());
+        entry.put("gold_cost", evaluation.report().goldCost());
+        entry.put("kl_to_reference", evaluation.report().klToReference());
+        entry.put("win_rate_vs_sft", evaluation.report().winRateVsSft());
+        entry.put("response_tokens", evaluation.report().responseTokens());
     }
 }

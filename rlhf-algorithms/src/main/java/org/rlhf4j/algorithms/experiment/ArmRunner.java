@@ -57,6 +57,14 @@ import org.rlhf4j.api.task.Task;
  *   <li><b>the algorithm</b>, when configured, trains a copy of the SFT policy ({@link PolicyAlgorithm});</li>
  *   <li><b>evaluation</b> of the arm's policy on the EVAL prompts like SFT's, with the same sampling seed.</li>
  * </ol>
+ * With {@code rounds: N > 1} (iterated RLHF, Safe RLHF's rounds, iterative DPO) round 1 is the above up to the
+ * algorithm; each round {@code r > 1} then collects {@code preferences.pairs} fresh pairs on the current policy's
+ * samples (lines with {@code round: r}), splits them as round 1's, retrains the reward and cost models from the SFT
+ * backbone on the training pairs of every round so far (measured on every held-out pair so far), and continues the
+ * algorithm on the same policy with its configured budget (a fresh optimizer, schedule and critic; DPO on the round's
+ * new pairs; the frozen SFT policy stays the reference). Each round ({@link ArmRound}) has its own seed (the arm's for round
+ * 1), checkpoints ({@code checkpoints/arms/<arm>/round-r/<phase>}) and metrics lines ({@link RoundSink}); the policy is
+ * evaluated after every round, into the summary's {@code rounds}.
  * Each phase is checkpointed; a resumed arm skips what is done and redoes the evaluation.
  */
 final class ArmRunner {
@@ -112,6 +120,7 @@ final class ArmRunner {
         long started = System.nanoTime();
         String name = arm.name();
         long seed = Seeds.derive(shared.experimentSeed(), "arm", name);
+        int rounds = arm.config().rounds();
         List<String> warnings = new ArrayList<>();
         ObjectNode summary = JSON.createObjectNode();
         summary.put("name", name);
@@ -120,87 +129,95 @@ final class ArmRunner {
         Optional<Algorithm> algorithm = createAlgorithm(arm, shared.pluginContext());
         FeedbackSource source = arm.config().preferences().reused() ? null : createSource(arm, shared.pluginContext());
         Optional<RewardModelConfig> rewardModelConfig = rewardModelConfig(arm, algorithm, source);
-        shared.log().printf("Arm %s: feedback %s, reward model %s, cost model %s, algorithm %s%n", name, summary.get("feedback").asText(),
+        shared.log().printf("Arm %s: feedback %s, reward model %s, cost model %s, algorithm %s%s%n", name, summary.get("feedback").asText(),
                 rewardModelConfig.isEmpty() ? "no" : arm.config().rewardModel().isPresent() ? "yes" : "yes (the defaults: the source "
-                        + "gives only preferences)", arm.config().costModel().isPresent() ? "yes" : "no", arm.algorithmType());
+                        + "gives only preferences)", arm.config().costModel().isPresent() ? "yes" : "no", arm.algorithmType(),
+                rounds > 1 ? ", " + rounds + " rounds" : "");
         shared.log().flush();
         try {
+            List<LabelledPair> all;
             List<LabelledPair> train;
             List<LabelledPair> heldOut;
             if (arm.config().preferences().reused()) {
                 Outcome from = earlier.get(arm.config().preferences().from());
                 train = from.trainPreferences();
                 heldOut = from.heldOutPreferences();
+                all = List.of();
                 summary.put("preferences_from", arm.config().preferences().from());
             }
             else {
                 source.open(new FeedbackContext(name, 0, Seeds.derive(seed, "open")));
-                List<LabelledPair> all = preferences(arm, source, seed);
+                all = preferences(arm, source, seed, ArmRound.of(1, rounds, seed, shared.run()).collectionRound(), shared.sft());
                 List<List<LabelledPair>> split = split(all, arm.config().preferences(), seed);
                 train = split.get(0);
                 heldOut = split.get(1);
-                summary.set("preferences", reports.preferences(all, warnings, name));
+                summary.set("preferences", reports.preferences(all, rounds > 1 ? new ArrayList<>() : warnings, name));
             }
-
-            Optional<ScalarModels> rewardModel = Optional.empty();
-            if (rewardModelConfig.isPresent() && rewardModelConfig.get().reused()) {
-                String from = rewardModelConfig.get().from();
-                rewardModel = earlier.get(from).rewardModel();
-                summary.put("reward_model_from", from);
-            }
-            else if (rewardModelConfig.isPresent()) {
-                RewardModelConfig config = rewardModelConfig.get();
-                List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
-                        PairObjective.reward(config), setting(name, "reward_model", seed));
-                rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative(),
-                        config.pooling() == RewardModelConfig.Pooling.MEAN));
-                summary.set("reward_model", reports.rewardModel(rewardModel.get(), heldOut, warnings, name));
-            }
-            Optional<ScalarModels> costModel = Optional.empty();
-            if (arm.config().costModel().isPresent() && arm.config().costModel().get().reused()) {
-                String from = arm.config().costModel().get().from();
-                costModel = earlier.get(from).costModel();
-                summary.put("cost_model_from", from);
-            }
-            else if (arm.config().costModel().isPresent()) {
-                RewardModelConfig config = arm.config().costModel().get();
-                List<ScalarPair> pairs = costPairs(train);
-                if (pairs.isEmpty()) {
-                    throw new IllegalStateException("arm '" + name + "': cost_model needs safety labels, and feedback "
-                            + summary.get("feedback").asText() + " gave none (a source that judges safety, e.g. "
-                            + "simulated-annotators with scorer: task on a task with a gold cost)");
-                }
-                List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), pairs, config, PairObjective.cost(config),
-                        setting(name, "cost_model", seed));
-                costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative(),
-                        config.pooling() == RewardModelConfig.Pooling.MEAN));
-                summary.set("cost_model", reports.costModel(costModel.get(), heldOut, warnings, name));
-            }
+            ArmRound round = ArmRound.of(1, rounds, seed, shared.run());
+            Models models = models(arm, round, rewardModelConfig, train, heldOut, earlier, summary, warnings);
 
             TransformerWeights policy = shared.sft();
             ArmTraining training = new ArmTraining(0, 0, 0);
+            List<ObjectNode> roundEntries = new ArrayList<>();
+            List<LabelledPair> roundPairs = all;
+            List<LabelledPair> roundTrain = train;
             if (algorithm.isPresent()) {
                 policy = shared.sft().copy();
-                Optional<RewardFunction> rewards = rewards(rewardModel, costModel);
-                if ((rewards.isEmpty() || arm.config().rewardMix().isPresent()) && source != null && source.givesScores()) {
-                    // a source that scores is the reward seam itself (an AI judge, a rule, a discriminator), with a share of
-                    // the reward model's reward mixed in when the arm asks for it
-                    RewardFunction scores = new FeedbackSourceReward(arm.feedbackType(), source, name, Seeds.derive(seed, "rewards"));
-                    rewards = Optional.of(rewards.isEmpty() ? scores : new MixedReward(scores, rewards.get(), arm.config().rewardMix().get()));
+                List<LabelledPair> allRounds = new ArrayList<>(all);
+                for (int r = 1; r <= rounds; r++) {
+                    if (r > 1) {
+                        // a fresh round: new pairs on the current policy, the models retrained on every pair so far
+                        round = ArmRound.of(r, rounds, seed, shared.run());
+                        roundPairs = preferences(arm, source, round.seed(), round.collectionRound(), policy);
+                        List<List<LabelledPair>> split = split(roundPairs, arm.config().preferences(), round.seed());
+                        roundTrain = split.get(0);
+                        train = concat(train, roundTrain);
+                        heldOut = concat(heldOut, split.get(1));
+                        allRounds.addAll(roundPairs);
+                        models = models(arm, round, rewardModelConfig, train, heldOut, earlier, summary, warnings);
+                    }
+                    Optional<RewardFunction> rewards = rewards(models.reward(), models.cost());
+                    if ((rewards.isEmpty() || arm.config().rewardMix().isPresent()) && source != null && source.givesScores()) {
+                        // a source that scores is the reward seam itself (an AI judge, a rule, a discriminator), with a share
+                        // of the reward model's reward mixed in when the arm asks for it
+                        RewardFunction scores = new FeedbackSourceReward(arm.feedbackType(), source, name,
+                                Seeds.derive(round.seed(), "rewards"));
+                        rewards = Optional.of(rewards.isEmpty() ? scores
+                                : new MixedReward(scores, rewards.get(), arm.config().rewardMix().get()));
+                    }
+                    Optional<RewardFunction> seam = rewards;
+                    seam.ifPresent(s -> summary.put("rewards", s.describe()));
+                    TrainingLoop.MetricsSink sink = round.algorithmSink(training.steps());
+                    ArmTraining done = ((PolicyAlgorithm) algorithm.get()).train(context(name, round, sink, policy, roundTrain, seam,
+                            models.reward().map(m -> m.members().get(0)), models.cost().map(m -> m.members().get(0))));
+                    training = training.plus(done);
+                    if (rounds > 1) {
+                        roundEntries.add(reports.round(r, roundPairs, summary, done));
+                        if (r < rounds) {
+                            Evaluation between = evaluate(policy, true, models);
+                            writeEvaluationLine(name, round.sink(), training.steps(), between);
+                            ArmReports.putEvaluation(roundEntries.get(r - 1), between);
+                            shared.log().printf("Arm %s, round %d of %d: gold reward %.3f, KL %.2f, win rate vs SFT %.3f%n", name, r,
+                                    rounds, between.report().goldReward(), between.report().klToReference(),
+                                    between.report().winRateVsSft());
+                            shared.log().flush();
+                        }
+                    }
                 }
-                rewards.ifPresent(seam -> summary.put("rewards", seam.describe()));
-                training = ((PolicyAlgorithm) algorithm.get()).train(context(name, seed, policy, train, rewards,
-                        rewardModel.map(m -> m.members().get(0)), costModel.map(m -> m.members().get(0))));
-                overOptimisation(name, summary, warnings);
+                if (rounds > 1) {
+                    summary.set("preferences", reports.preferences(allRounds, warnings, name));
+                }
+                overOptimisation(name, rounds, summary, warnings);
             }
 
-            List<PolicySample> samples = algorithm.isPresent()
-                    ? shared.evaluator().sample(policy, shared.evalSeed()) : shared.sftEvaluation().samples();
-            Evaluation evaluation = shared.evaluator().evaluate(samples, policy, shared.reference(),
-                    shared.sftEvaluation().samples(), rewardModel.map(m -> (ResponseScorer) m), costModel.map(m -> (ResponseScorer) m));
-            writeEvaluationLine(name, training.steps(), evaluation);
+            Evaluation evaluation = evaluate(policy, algorithm.isPresent(), models);
+            writeEvaluationLine(name, round.sink(), training.steps(), evaluation);
             fillSummary(summary, evaluation, training, warnings, name);
             budget(summary, arm, train.size() + heldOut.size(), training);
+            if (rounds > 1) {
+                ArmReports.putEvaluation(roundEntries.get(rounds - 1), evaluation);
+                summary.putArray("rounds").addAll(roundEntries);
+            }
             if (source != null) {
                 feedbackMetrics(name, training.steps(), source.metrics(), summary);
             }
@@ -209,13 +226,76 @@ final class ArmRunner {
                     name, evaluation.report().goldReward(), shared.sftEvaluation().report().goldReward(), evaluation.report().goldCost(),
                     evaluation.report().klToReference(), evaluation.report().winRateVsSft(), evaluation.report().responseTokens());
             shared.log().flush();
-            return new Outcome(summary, algorithm.isPresent() ? samples : List.of(), train, heldOut, warnings, rewardModel, costModel);
+            return new Outcome(summary, algorithm.isPresent() ? evaluation.samples() : List.of(), train, heldOut, warnings,
+                    models.reward(), models.cost());
         }
         finally {
             if (source != null) {
                 source.close();
             }
         }
+    }
+
+    /** An arm's reward and cost models (trained, reused or none) of one round. */
+    private record Models(Optional<ScalarModels> reward, Optional<ScalarModels> cost) {}
+
+    /**
+     * The arm's reward and cost models of {@code round}: reused from an earlier arm, or trained on {@code train} and
+     * measured on {@code heldOut} into the summary ({@code reward_model}, {@code cost_model}: the last round's report; its
+     * warnings only from the last round).
+     */
+    private Models models(ArmPlan arm, ArmRound round, Optional<RewardModelConfig> rewardModelConfig, List<LabelledPair> train,
+            List<LabelledPair> heldOut, Map<String, Outcome> earlier, ObjectNode summary, List<String> warnings) throws IOException {
+        String name = arm.name();
+        List<String> roundWarnings = round.number() == round.of() ? warnings : new ArrayList<>();
+        Optional<ScalarModels> rewardModel = Optional.empty();
+        if (rewardModelConfig.isPresent() && rewardModelConfig.get().reused()) {
+            String from = rewardModelConfig.get().from();
+            rewardModel = earlier.get(from).rewardModel();
+            summary.put("reward_model_from", from);
+        }
+        else if (rewardModelConfig.isPresent()) {
+            RewardModelConfig config = rewardModelConfig.get();
+            List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
+                    PairObjective.reward(config), setting(name, "reward_model", round));
+            rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative(),
+                    config.pooling() == RewardModelConfig.Pooling.MEAN));
+            summary.set("reward_model", reports.rewardModel(rewardModel.get(), heldOut, roundWarnings, name));
+        }
+        Optional<ScalarModels> costModel = Optional.empty();
+        if (arm.config().costModel().isPresent() && arm.config().costModel().get().reused()) {
+            String from = arm.config().costModel().get().from();
+            costModel = earlier.get(from).costModel();
+            summary.put("cost_model_from", from);
+        }
+        else if (arm.config().costModel().isPresent()) {
+            RewardModelConfig config = arm.config().costModel().get();
+            List<ScalarPair> pairs = costPairs(train);
+            if (pairs.isEmpty()) {
+                throw new IllegalStateException("arm '" + name + "': cost_model needs safety labels, and feedback "
+                        + summary.get("feedback").asText() + " gave none (a source that judges safety, e.g. "
+                        + "simulated-annotators with scorer: task on a task with a gold cost)");
+            }
+            List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), pairs, config, PairObjective.cost(config),
+                    setting(name, "cost_model", round));
+            costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative(),
+                    config.pooling() == RewardModelConfig.Pooling.MEAN));
+            summary.set("cost_model", reports.costModel(costModel.get(), heldOut, roundWarnings, name));
+        }
+        return new Models(rewardModel, costModel);
+    }
+
+    /** The arm's policy on the EVAL prompts (SFT's samples when it has no algorithm: its policy is SFT's). */
+    private Evaluation evaluate(TransformerWeights policy, boolean trained, Models models) {
+        List<PolicySample> samples = trained ? shared.evaluator().sample(policy, shared.evalSeed()) : shared.sftEvaluation().samples();
+        return shared.evaluator().evaluate(samples, policy, shared.reference(), shared.sftEvaluation().samples(),
+                models.reward().map(m -> (ResponseScorer) m), models.cost().map(m -> (ResponseScorer) m));
+    }
+
+    private static List<LabelledPair> concat(List<LabelledPair> a, List<LabelledPair> b) {
+        List<LabelledPair> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static String feedbackType(ArmPlan arm, Map<String, Outcome> earlier) {
@@ -260,8 +340,30 @@ final class ArmRunner {
                         throw new RunDirectoryException("arm '" + arm.name() + "': reward_mix mixes a reward model into the scores of "
                                 + "its feedback source, and feedback type " + arm.feedbackType() + " gives no scores");
                     }
+                    if (arm.config().rounds() > 1) {
+                        roundsPreflight(arm, source, createAlgorithm(arm, context).orElseThrow());
+                    }
                 }
             }
+        }
+    }
+
+    /** Checks that each round of an arm with {@code rounds > 1} can collect fresh pairs and retrain what it learns from. */
+    private static void roundsPreflight(ArmPlan arm, FeedbackSource source, Algorithm algorithm) {
+        String prefix = "arm '" + arm.name() + "': rounds: " + arm.config().rounds() + " collects fresh preferences on the current "
+                + "policy each round, ";
+        if (source.datasetPreferences().isPresent()) {
+            throw new RunDirectoryException(prefix + "and feedback type " + arm.feedbackType() + " holds a fixed dataset of pairs "
+                    + "(mode: pairs): use mode: lookup, or rounds: 1");
+        }
+        if (source.learnsFromPolicy()) {
+            throw new RunDirectoryException(prefix + "and feedback type " + arm.feedbackType() + " learns from the policy already "
+                    + "at every step of the algorithm (its state is the arm's rounds): use rounds: 1");
+        }
+        if (algorithm.input() == Algorithm.Input.REWARDS && arm.config().rewardModel().isEmpty() && source.givesScores()) {
+            throw new RunDirectoryException(prefix + "to retrain the reward model on them, and this arm has none: its algorithm "
+                    + arm.algorithmType() + " takes the scores of feedback type " + arm.feedbackType() + " directly; give it a "
+                    + "reward_model, or use rounds: 1");
         }
     }
 
@@ -288,10 +390,18 @@ final class ArmRunner {
         }
     }
 
-    private List<LabelledPair> preferences(ArmPlan arm, FeedbackSource source, long seed) throws IOException {
+    /**
+     * The arm's preferences of one round ({@code round} 0 for an arm without rounds), sampled from {@code policy}: read
+     * back when resuming and all were written, else collected (the same, being seeded).
+     */
+    private List<LabelledPair> preferences(ArmPlan arm, FeedbackSource source, long seed, int round, TransformerWeights policy)
+            throws IOException {
         PreferenceCollection collection = new PreferenceCollection(arm.name(), arm.config().preferences(), shared.encoder().tokenizer(),
                 shared.task().goldScorer(), shared.task().prompts(Split.TRAIN), Seeds.derive(seed, "preferences"), shared.run(),
                 shared.log()).onBatch(shared.progress());
+        if (round > 0) {
+            collection.inRound(round);
+        }
         Optional<List<Preference>> dataset = source.datasetPreferences();
         if (dataset.isPresent()) {
             return collection.fromDataset(dataset.get(), arm.feedbackType());
@@ -300,11 +410,12 @@ final class ArmRunner {
         if (shared.resume() && !source.learnsFromPolicy()) {
             Optional<List<LabelledPair>> done = collection.completed();
             if (done.isPresent()) {
-                shared.log().printf("Arm %s: %d preferences read back from %s%n", arm.name(), done.get().size(), RunDirectory.PREFERENCES);
+                shared.log().printf("Arm %s: %d preferences%s read back from %s%n", arm.name(), done.get().size(),
+                        round > 0 ? " of round " + round : "", RunDirectory.PREFERENCES);
                 return done.get();
             }
         }
-        return collection.collect(shared.sft(), source, arm.feedbackType());
+        return collection.collect(policy, source, arm.feedbackType());
     }
 
     /** Training and held-out pairs: a seeded {@code heldout_fraction} of the pairs is held out. */
@@ -364,9 +475,9 @@ final class ArmRunner {
         return safe.map(s -> s ? -1.0 : 1.0).orElse(0.0);
     }
 
-    private ScalarModelTrainer.Setting setting(String arm, String phase, long seed) {
-        return new ScalarModelTrainer.Setting(arm, phase, Seeds.derive(seed, phase), shared.workers(), shared.resume(), shared.run(),
-                p -> shared.run().armCheckpoints(arm, p), shared.configJson(), shared.log(), shared.progress());
+    private ScalarModelTrainer.Setting setting(String arm, String phase, ArmRound round) {
+        return new ScalarModelTrainer.Setting(arm, phase, Seeds.derive(round.seed(), phase), shared.workers(), shared.resume(),
+                round.sink(), p -> shared.run().armCheckpoints(arm, round.phase(p)), shared.configJson(), shared.log(), shared.progress());
     }
 
     private static Optional<RewardFunction> rewards(Optional<ScalarModels> rewardModel, Optional<ScalarModels> costModel) {
@@ -376,8 +487,13 @@ final class ArmRunner {
         return Optional.of(costModel.isPresent() ? new RewardAndCost(rewardModel.get(), costModel.get()) : rewardModel.get());
     }
 
-    private ArmContext context(String arm, long seed, TransformerWeights policy, List<LabelledPair> train,
-            Optional<RewardFunction> rewards, Optional<TransformerWeights> rewardModel, Optional<TransformerWeights> costModel) {
+    /**
+     * What the algorithm of one round sees: the policy to continue, the round's training pairs, its reward seam and models,
+     * its own seed, metrics sink and checkpoints.
+     */
+    private ArmContext context(String arm, ArmRound round, TrainingLoop.MetricsSink sink, TransformerWeights policy,
+            List<LabelledPair> train, Optional<RewardFunction> rewards, Optional<TransformerWeights> rewardModel,
+            Optional<TransformerWeights> costModel) {
         return new ArmContext() {
             @Override
             public Optional<TransformerWeights> rewardModel() {
@@ -426,12 +542,13 @@ final class ArmRunner {
 
             @Override
             public GoldMonitor goldMonitor() {
-                return rewards.<GoldMonitor>map(seam -> (phase, step) -> measure(arm, seam, policy, phase, step)).orElse(GoldMonitor.NONE);
+                return rewards.<GoldMonitor>map(seam -> (phase, step) -> measure(arm, seam, policy, phase, step, sink))
+                        .orElse(GoldMonitor.NONE);
             }
 
             @Override
             public long seed() {
-                return Seeds.derive(seed, "algorithm");
+                return Seeds.derive(round.seed(), "algorithm");
             }
 
             @Override
@@ -451,12 +568,12 @@ final class ArmRunner {
 
             @Override
             public TrainingLoop.MetricsSink metrics() {
-                return shared.run();
+                return sink;
             }
 
             @Override
             public CheckpointStore checkpoints(String phase) throws IOException {
-                return shared.run().armCheckpoints(arm, phase);
+                return shared.run().armCheckpoints(arm, round.phase(phase));
             }
 
             @Override
@@ -476,7 +593,8 @@ final class ArmRunner {
     private static final int MONITOR_SAMPLES = 2;
 
     /** One gold-monitor measurement: the policy's mean gold and proxy reward on held-out prompts, as a metrics line. */
-    private void measure(String arm, RewardFunction seam, TransformerWeights policy, String phase, long step) {
+    private void measure(String arm, RewardFunction seam, TransformerWeights policy, String phase, long step,
+            TrainingLoop.MetricsSink sink) {
         List<String> prompts = shared.evaluator().prompts();
         Evaluator monitor = new Evaluator(shared.task().goldScorer(), shared.encoder().tokenizer(),
                 prompts.subList(0, Math.min(MONITOR_PROMPTS, prompts.size())),
@@ -491,28 +609,39 @@ final class ArmRunner {
         line.put("monitor/gold_reward", samples.stream().mapToDouble(PolicySample::goldReward).average().orElse(Double.NaN));
         line.put("monitor/proxy_reward", java.util.Arrays.stream(proxy).average().orElse(Double.NaN));
         line.put("monitor/gold_cost", samples.stream().mapToDouble(PolicySample::goldCost).average().orElse(Double.NaN));
-        shared.run().append(line);
+        sink.append(line);
     }
 
     /**
      * The arm's gold-monitor measurements from {@code metrics.jsonl} (so a resumed run sees those before the crash)
-     * into the summary, and a warning when the proxy kept rising after gold's peak while gold fell from it.
+     * into the summary, and a warning when the proxy kept rising after gold's peak while gold fell from it; for an arm
+     * with rounds, each measurement names its round and each round is judged on its own (its proxy is that round's
+     * reward model).
      */
-    private void overOptimisation(String arm, ObjectNode summary, List<String> warnings) throws IOException {
+    private void overOptimisation(String arm, int rounds, ObjectNode summary, List<String> warnings) throws IOException {
         List<com.fasterxml.jackson.databind.JsonNode> lines = shared.run().metricsLines().stream()
                 .filter(line -> arm.equals(line.path("arm").asText()) && line.has("monitor/gold_reward")).toList();
         if (lines.isEmpty()) {
             return;
         }
         com.fasterxml.jackson.databind.node.ArrayNode node = summary.putArray("gold_monitor");
-        List<OverOptimisation.Point> points = new ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode line : lines) {
-            OverOptimisation.Point point = new OverOptimisation.Point(line.get("step").asLong(),
-                    line.get("monitor/gold_reward").asDouble(), line.get("monitor/proxy_reward").asDouble());
-            points.add(point);
-            node.addObject().put("step", point.step()).put("gold_reward", point.goldReward()).put("proxy_reward", point.proxyReward());
+        for (int round = 1; round <= rounds; round++) {
+            List<OverOptimisation.Point> points = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode line : lines) {
+                if (rounds > 1 && RoundSink.roundOf(line) != round) {
+                    continue;
+                }
+                OverOptimisation.Point point = new OverOptimisation.Point(line.get("step").asLong(),
+                        line.get("monitor/gold_reward").asDouble(), line.get("monitor/proxy_reward").asDouble());
+                points.add(point);
+                ObjectNode entry = node.addObject().put("step", point.step());
+                if (rounds > 1) {
+                    entry.put("round", round);
+                }
+                entry.put("gold_reward", point.goldReward()).put("proxy_reward", point.proxyReward());
+            }
+            OverOptimisation.warning(rounds > 1 ? arm + " (round " + round + ")" : arm, points).ifPresent(warnings::add);
         }
-        OverOptimisation.warning(arm, points).ifPresent(warnings::add);
     }
 
     /**
@@ -534,13 +663,13 @@ final class ArmRunner {
         metrics.forEach(node::put);
     }
 
-    private void writeEvaluationLine(String arm, long step, Evaluation evaluation) {
+    private void writeEvaluationLine(String arm, TrainingLoop.MetricsSink sink, long step, Evaluation evaluation) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("step", step);
         line.put("arm", arm);
         line.put("phase", "eval");
         evaluation.figures().forEach((name, value) -> line.put("eval/" + name, value));
-        shared.run().append(line);
+        sink.append(line);
     }
 
     /**

@@ -42,6 +42,10 @@ import org.rlhf4j.api.task.GoldScorer;
  *
  * <p>Resume: an arm whose {@code preferences.jsonl} lines are all there is read back; an interrupted one is
  * collected again from scratch (sampling and labels are seeded, so the lines come out the same).
+ *
+ * <p>Rounds ({@link #inRound}): the collection of one round of an arm with {@code rounds > 1} writes {@code round} on
+ * every line and reads back, or drops before collecting again, only that round's lines (a line without {@code round}
+ * is round 1's).
  */
 public final class PreferenceCollection {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +62,8 @@ public final class PreferenceCollection {
 
     private final PrintWriter log;
     private ProgressListener progress = ProgressListener.NONE;
+    /** The round this collection is, 0 for an arm without rounds (its lines carry no {@code round}). */
+    private int round;
 
     /**
      * @param arm the arm's name
@@ -84,11 +90,28 @@ public final class PreferenceCollection {
         }
     }
 
+    /**
+     * Makes this the collection of round {@code round} (from 1) of an arm with rounds: its lines carry {@code round}, and
+     * only they are read back or dropped; returns this collection.
+     */
+    public PreferenceCollection inRound(int round) {
+        if (round < 1) {
+            throw new IllegalArgumentException("round must be >= 1, got " + round);
+        }
+        this.round = round;
+        return this;
+    }
+
+    /** Whether a line of {@code preferences.jsonl} (or a metrics line) is this collection's: its arm's, and its round's. */
+    private boolean ours(JsonNode line) {
+        return arm.equals(line.path("arm").asText()) && (round == 0 || RoundSink.roundOf(line) == round);
+    }
+
     /** The arm's preferences as written by an earlier attempt, if it wrote all of them. */
     public Optional<List<LabelledPair>> completed() throws IOException {
         List<LabelledPair> pairs = new ArrayList<>();
         for (JsonNode line : run.preferenceLines()) {
-            if (arm.equals(line.path("arm").asText())) {
+            if (ours(line)) {
                 pairs.add(parse(line));
             }
         }
@@ -103,8 +126,8 @@ public final class PreferenceCollection {
 
     /** Samples and labels the pairs, writing every judgment; the source must be open. */
     public List<LabelledPair> collect(TransformerWeights policy, FeedbackSource source, String sourceType) throws IOException {
-        run.dropPreferences(line -> arm.equals(line.path("arm").asText()));
-        run.dropMetrics(line -> arm.equals(line.path("arm").asText()) && "preferences".equals(line.path("phase").asText()));
+        run.dropPreferences(this::ours);
+        run.dropMetrics(line -> ours(line) && "preferences".equals(line.path("phase").asText()));
         int[] order = new Rng(Seeds.derive(seed, "prompt-order")).permutation(trainPrompts.size());
         List<LabelledPair> pairs = new ArrayList<>(config.pairs());
         long started = System.nanoTime();
@@ -128,6 +151,9 @@ public final class PreferenceCollection {
                     if (!learned.isEmpty()) {
                         Map<String, Object> line = new java.util.LinkedHashMap<>();
                         line.put("arm", arm);
+                        if (round > 0) {
+                            line.put("round", round);
+                        }
                         line.put("phase", "preferences");
                         line.put("step", batchIndex);
                         line.putAll(learned);
@@ -160,7 +186,7 @@ public final class PreferenceCollection {
         if (dataset.isEmpty()) {
             throw new FeedbackException("feedback type '" + sourceType + "' holds an empty dataset: arm " + arm + " has no pairs to train on");
         }
-        run.dropPreferences(line -> arm.equals(line.path("arm").asText()));
+        run.dropPreferences(this::ours);
         List<LabelledPair> pairs = new ArrayList<>(dataset.size());
         for (int i = 0; i < dataset.size(); i++) {
             run.appendPreference(line(i / config.batchSize(), i, dataset.get(i)));
@@ -198,6 +224,9 @@ public final class PreferenceCollection {
     private ObjectNode line(int batchIndex, int index, Preference preference) {
         Comparison comparison = preference.comparison();
         ObjectNode line = line(arm, batchIndex, index, preference);
+        if (round > 0) {
+            line.put("round", round);
+        }
         GoldScore a = gold.score(comparison.prompt(), comparison.responseA());
         GoldScore b = gold.score(comparison.prompt(), comparison.responseB());
         line.put("gold_reward_a", a.reward());

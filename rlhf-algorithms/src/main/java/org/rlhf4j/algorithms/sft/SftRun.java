@@ -31,7 +31,8 @@ import org.rlhf4j.algorithms.util.Rng;
  * the tokenizer (when given) is saved beside the checkpoints as {@code tokenizer.json}. Resuming rebuilds
  * the trainer, imports that state and goes on, so every later loss is bit-identical to the uninterrupted
  * run's. Before going on, {@code metrics.jsonl} is repaired: a torn last line is cut off and the lines of
- * steps after the checkpoint (which are about to be recomputed) are dropped, so no line is lost or
+ * steps after the checkpoint (which are about to be recomputed) are dropped (lines that name an {@code arm}, a
+ * task experiment's arms' and evaluations', are left to their own phases), so no line is lost or
  * written twice. A metrics line is written before the checkpoint of the same step, so a crash between the
  * two only repeats work.
  *
@@ -152,7 +153,11 @@ public final class SftRun {
         }
         long began = System.nanoTime();
         double lastLoss = Double.NaN;
-        try (MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, start) : MetricsLog.create(metricsFile)) {
+        long from = start;
+        // only SFT's own lines (they name no arm) after the checkpoint: an arm's lines in the same file (a task experiment's)
+        // have steps of their own and are the arm's phases to repair
+        try (MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, line -> line.has("arm") || line.path("step").asLong(
+                Long.MAX_VALUE) <= from) : MetricsLog.create(metricsFile)) {
             long windowStart = System.nanoTime();
             long windowTokens = 0;
             for (long step = start + 1; step <= options.steps(); step++) {

@@ -238,10 +238,12 @@ public final class TrainingLoop {
                 windowSteps = 0;
                 skippedInWindow = 0;
             }
+            // the listener first (PPO's gold monitor writes its line for this step there): a checkpoint holds only steps whose
+            // lines are all written, so a run killed between the two redoes the step, line included
+            progress.stepDone(options.arm(), options.phase(), s, options.steps());
             if (s % options.checkpointEvery() == 0 || s == options.steps()) {
                 save(s, s == options.steps());
             }
-            progress.stepDone(options.arm(), options.phase(), s, options.steps());
         }
         return new Result(Math.max(start, options.steps()), start, skipped, lastLoss, (System.nanoTime() - began) / 1e9);
     }

@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
  * @param rewardMix for an arm whose feedback source scores (a discriminator, a judge) and that has a reward model:
  *     the share {@code w} of the reward model's reward in the arm's reward, {@code (1 - w) r_source + w r_model}
  *     (the RLGAF follow-ups' mix of a second reward, APO's human-preference term); absent: the reward model alone
+ * @param rounds iterated rounds of a task experiment's arm (default {@value #DEFAULT_ROUNDS}): round 1 is the arm as
+ *     without them; each further round collects {@code preferences.pairs} fresh pairs from the arm's feedback source on
+ *     the current policy's samples, retrains the reward and cost models on all pairs so far and continues the algorithm
+ *     from the current policy with its configured budget (Safe RLHF's rounds, iterative DPO). More than one needs an
+ *     algorithm and the arm's own feedback and models (no {@code from:})
  */
 public record ArmConfig(
         String name,
@@ -25,7 +30,9 @@ public record ArmConfig(
         Optional<RewardModelConfig> rewardModel,
         Optional<RewardModelConfig> costModel,
         Optional<TypedConfig> algorithm,
-        Optional<Double> rewardMix) {
+        Optional<Double> rewardMix,
+        Integer rounds) {
+    public static final int DEFAULT_ROUNDS = 1;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     public ArmConfig {
@@ -48,6 +55,23 @@ public record ArmConfig(
             throw new IllegalArgumentException("reward_mix mixes a reward model's reward into the arm's feedback source's scores: "
                     + "it needs 'feedback' and 'reward_model'");
         }
+        rounds = rounds == null ? DEFAULT_ROUNDS : rounds;
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+        }
+        if (rounds > 1) {
+            String why = algorithm.isEmpty() ? "it has no 'algorithm' to continue"
+                    : preferences.reused() ? "it reuses the preferences of arm '" + preferences.from() + "' ('preferences.from')"
+                    : rewardModel.isPresent() && rewardModel.get().reused() ? "it reuses the reward model of arm '"
+                            + rewardModel.get().from() + "' ('reward_model.from'), which a round cannot retrain"
+                    : costModel.isPresent() && costModel.get().reused() ? "it reuses the cost model of arm '"
+                            + costModel.get().from() + "' ('cost_model.from'), which a round cannot retrain"
+                    : null;
+            if (why != null) {
+                throw new IllegalArgumentException("rounds: " + rounds + " collects fresh preferences from the arm's own feedback "
+                        + "source each round, retrains its reward and cost models on them and continues its algorithm, but " + why);
+            }
+        }
         if (feedback.isEmpty() && !preferences.reused()) {
             throw new IllegalArgumentException("missing 'feedback' ({type: ..., ...}), or 'preferences: {from: ARM}' to reuse "
                     + "another arm's preferences");
@@ -60,6 +84,6 @@ public record ArmConfig(
 
     /** An arm with a feedback source and optionally an algorithm, nothing else. */
     public static ArmConfig of(String name, TypedConfig feedback, Optional<TypedConfig> algorithm) {
-        return new ArmConfig(name, Optional.of(feedback), null, null, null, algorithm, null);
+        return new ArmConfig(name, Optional.of(feedback), null, null, null, algorithm, null, null);
     }
 }

@@ -85,9 +85,9 @@ public record ExperimentConfig(
                 throw new IllegalArgumentException("two arms are named '" + arm.name() + "'");
             }
             if (data.isPresent() && (arm.preferences().reused() || arm.rewardModel().isPresent() || arm.costModel().isPresent()
-                    || !arm.preferences().equals(PreferencesConfig.defaults()))) {
-                throw new IllegalArgumentException("arm '" + arm.name() + "': 'preferences', 'reward_model' and 'cost_model' "
-                        + "belong to a task experiment ('task' without 'data')");
+                    || !arm.preferences().equals(PreferencesConfig.defaults()) || arm.rounds() > 1)) {
+                throw new IllegalArgumentException("arm '" + arm.name() + "': 'preferences', 'reward_model', 'cost_model' and "
+                        + "'rounds' belong to a task experiment ('task' without 'data')");
             }
             if (arm.preferences().reused() && !labelling.contains(arm.preferences().from())) {
                 throw new IllegalArgumentException("arm '" + arm.name() + "': 'preferences.from' must name an earlier arm with "

@@ -67,7 +67,7 @@ class TestExperimentConfig {
         assertEquals(keys(ExperimentConfig.class), Set.of("name", "seed", "task", "output", "data", "batch_size", "arms",
                 "policy", "sft", "evaluation"));
         assertEquals(keys(ArmConfig.class), Set.of("name", "feedback", "preferences", "reward_model", "cost_model", "algorithm",
-                "reward_mix"));
+                "reward_mix", "rounds"));
         assertEquals(keys(DataConfig.class), Set.of("comparisons"));
     }
 
@@ -127,7 +127,8 @@ class TestExperimentConfig {
         assertEquals("'from' reuses another arm's trained model: it takes no other key",
                 assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, reward_model: {}}, "
                         + "{name: b, preferences: {from: a}, reward_model: {from: a, epochs: 2}}]\n"));
-        assertEquals("arm 'a': 'preferences', 'reward_model' and 'cost_model' belong to a task experiment ('task' without 'data')",
+        assertEquals("arm 'a': 'preferences', 'reward_model', 'cost_model' and 'rounds' belong to a task experiment ('task' without "
+                + "'data')",
                 assertConfigError("name: n\ndata: {comparisons: c.jsonl}\narms: [{name: a, feedback: {type: t}, reward_model: {}}]\n"));
         assertEquals("'policy', 'sft' and 'evaluation' belong to a task experiment ('task' without 'data')",
                 assertConfigError("name: n\ndata: {comparisons: c.jsonl}\narms: [{name: a, feedback: {type: t}}]\nsft: {steps: 3}\n"));
@@ -135,6 +136,32 @@ class TestExperimentConfig {
                 assertConfigError("name: n\ntask: {type: reviews}\npolicy: {d_model: 130}\n"));
         assertEquals("warmup must be in [0, steps=5], got 6",
                 assertConfigError("name: n\ntask: {type: reviews}\nsft: {steps: 5, warmup: 6}\n"));
+    }
+
+    @Test
+    void rounds() throws IOException {
+        String arm = "name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, algorithm: {type: dpo}%s}%s]\n";
+        assertEquals(1, bind(arm.formatted("", "")).arms().get(0).rounds());
+        assertEquals(3, bind(arm.formatted(", rounds: 3, reward_model: {}, cost_model: {}", "")).arms().get(0).rounds());
+        assertEquals("rounds must be >= 1, got 0", assertConfigError(arm.formatted(", rounds: 0", "")));
+        String because = "rounds: 2 collects fresh preferences from the arm's own feedback source each round, retrains its reward "
+                + "and cost models on them and continues its algorithm, but ";
+        assertEquals(because + "it has no 'algorithm' to continue",
+                assertConfigError("name: n\ntask: {type: reviews}\narms: [{name: a, feedback: {type: t}, rounds: 2}]\n"));
+        assertEquals(because + "it reuses the preferences of arm 'a' ('preferences.from')",
+                assertConfigError(arm.formatted("", ", {name: b, preferences: {from: a}, algorithm: {type: dpo}, rounds: 2}")));
+        assertEquals(because + "it reuses the reward model of arm 'a' ('reward_model.from'), which a round cannot retrain",
+                assertConfigError(arm.formatted(", reward_model: {}", ", {name: b, feedback: {type: t}, reward_model: {from: a}, "
+                        + "algorithm: {type: ppo}, rounds: 2}")));
+        assertEquals(because + "it reuses the cost model of arm 'a' ('cost_model.from'), which a round cannot retrain",
+                assertConfigError(arm.formatted(", cost_model: {}", ", {name: b, feedback: {type: t}, cost_model: {from: a}, "
+                        + "algorithm: {type: ppo}, rounds: 2}")));
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> bind(arm.formatted(", rounds: -1", "")));
+        assertEquals("arms[0]", e.keyPath(), e.getMessage());
+        assertEquals("arm 'a': 'preferences', 'reward_model', 'cost_model' and 'rounds' belong to a task experiment ('task' without "
+                + "'data')", assertConfigError("name: n\ndata: {comparisons: c.jsonl}\narms: [{name: a, feedback: {type: t}, "
+                + "algorithm: {type: g}, rounds: 2}]\n"));
     }
 
     private static Set<String> keys(Class<? extends Record> type) {
