@@ -32,26 +32,14 @@ class TestArmsCrash {
         Path crashed = directory.resolve("crashed");
         finish(child(uninterrupted, config, "fresh", 0));
 
-        Process victim = child(crashed, config, "fresh", 300);
-        Path dpoCheckpoints = crashed.resolve("checkpoints/arms/dpo/dpo");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (latest(dpoCheckpoints) < 8 && victim.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertTrue(victim.isAlive(), "the child finished before it could be killed");
-        victim.destroyForcibly(); // SIGKILL
-        assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
-        long killedAt = latest(dpoCheckpoints);
+        long killedAt = killAfterCheckpoint(crashed, config, 300, crashed.resolve("checkpoints/arms/dpo/dpo"), 8);
         assertTrue(killedAt >= 8 && killedAt < 16, "killed after DPO checkpoint " + killedAt);
         assertTrue(!Files.exists(crashed.resolve("checkpoints/arms/ipo")), "the run went past DPO before the kill");
         Files.writeString(crashed.resolve("metrics.jsonl"), "{\"arm\": \"dpo\", \"step\": 9", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND); // a line torn by the kill
 
         finish(child(crashed, config, "resume", 0));
-        assertEquals(TestArmsRun.numbers(JSON.readTree(uninterrupted.resolve("summary.json").toFile())),
-                TestArmsRun.numbers(JSON.readTree(crashed.resolve("summary.json").toFile())));
-        assertEquals(trainingLines(uninterrupted), trainingLines(crashed));
-        assertEquals(Files.readString(uninterrupted.resolve("samples.jsonl")), Files.readString(crashed.resolve("samples.jsonl")));
+        assertResumedAsUninterrupted(uninterrupted, crashed);
         assertEquals(MetricsLog.readLines(uninterrupted.resolve("preferences.jsonl")).size(),
                 MetricsLog.readLines(crashed.resolve("preferences.jsonl")).size());
         System.out.printf("arms crash test: killed after DPO checkpoint %d of 16; resumed run equal to the uninterrupted one%n",
@@ -66,23 +54,11 @@ class TestArmsCrash {
         Path crashed = directory.resolve("crashed");
         finish(child(uninterrupted, config, "fresh", 0));
 
-        Process victim = child(crashed, config, "fresh", 250);
-        Path checkpoints = crashed.resolve("checkpoints/arms/safe/ppo");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (latest(checkpoints) < 2 && victim.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(victim.isAlive(), "the child finished before it could be killed");
-        victim.destroyForcibly(); // SIGKILL
-        assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
-        long killedAt = latest(checkpoints);
+        long killedAt = killAfterCheckpoint(crashed, config, 250, crashed.resolve("checkpoints/arms/safe/ppo"), 2);
         assertTrue(killedAt >= 2 && killedAt < 8, "killed after PPO-Lagrangian checkpoint " + killedAt);
 
         finish(child(crashed, config, "resume", 0));
-        assertEquals(TestArmsRun.numbers(JSON.readTree(uninterrupted.resolve("summary.json").toFile())),
-                TestArmsRun.numbers(JSON.readTree(crashed.resolve("summary.json").toFile())));
-        assertEquals(trainingLines(uninterrupted), trainingLines(crashed));
-        assertEquals(Files.readString(uninterrupted.resolve("samples.jsonl")), Files.readString(crashed.resolve("samples.jsonl")));
+        assertResumedAsUninterrupted(uninterrupted, crashed);
         System.out.printf("arms crash test: killed after PPO-Lagrangian checkpoint %d of 8; resumed run equal to the uninterrupted one%n",
                 killedAt);
     }
@@ -95,37 +71,49 @@ class TestArmsCrash {
         Path crashed = directory.resolve("crashed");
         finish(child(uninterrupted, config, "fresh", 0));
 
-        Process victim = child(crashed, config, "fresh", 200);
-        Path checkpoints = crashed.resolve("checkpoints/arms/ppo/round-2/ppo");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (latest(checkpoints) < 2 && victim.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(victim.isAlive(), "the child finished before it could be killed");
-        victim.destroyForcibly(); // SIGKILL
-        assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
-        long killedAt = latest(checkpoints);
+        long killedAt = killAfterCheckpoint(crashed, config, 200, crashed.resolve("checkpoints/arms/ppo/round-2/ppo"), 2);
         assertTrue(killedAt >= 2 && killedAt < 8, "killed after round 2's PPO checkpoint " + killedAt);
 
         finish(child(crashed, config, "resume", 0));
-        assertEquals(TestArmsRun.numbers(JSON.readTree(uninterrupted.resolve("summary.json").toFile())),
-                TestArmsRun.numbers(JSON.readTree(crashed.resolve("summary.json").toFile())));
-        assertEquals(trainingLines(uninterrupted), trainingLines(crashed));
-        assertEquals(Files.readString(uninterrupted.resolve("samples.jsonl")), Files.readString(crashed.resolve("samples.jsonl")));
+        assertResumedAsUninterrupted(uninterrupted, crashed);
         assertEquals(preferences(uninterrupted), preferences(crashed));
         System.out.printf("arms crash test: killed after round 2's PPO checkpoint %d of 8; resumed run equal to the uninterrupted one%n",
                 killedAt);
     }
 
+    /**
+     * Starts a child JVM on {@code config} writing {@code out}, sleeping {@code sleepMillis} after every DPO or PPO step,
+     * and kills it with SIGKILL once {@code checkpoints} holds step {@code atLeast}; returns the newest checkpoint then.
+     */
+    static long killAfterCheckpoint(Path out, Path config, long sleepMillis, Path checkpoints, long atLeast) throws Exception {
+        Process victim = child(out, config, "fresh", sleepMillis);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (latest(checkpoints) < atLeast && victim.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(victim.isAlive(), "the child finished before it could be killed");
+        victim.destroyForcibly(); // SIGKILL
+        assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
+        return latest(checkpoints);
+    }
+
+    /** The resumed run's summary numbers, training lines and samples are the uninterrupted run's. */
+    static void assertResumedAsUninterrupted(Path uninterrupted, Path resumed) throws IOException {
+        assertEquals(TestArmsRun.numbers(JSON.readTree(uninterrupted.resolve("summary.json").toFile())),
+                TestArmsRun.numbers(JSON.readTree(resumed.resolve("summary.json").toFile())));
+        assertEquals(trainingLines(uninterrupted), trainingLines(resumed));
+        assertEquals(Files.readString(uninterrupted.resolve("samples.jsonl")), Files.readString(resumed.resolve("samples.jsonl")));
+    }
+
     /** The preference lines without their timestamps. */
-    private static List<JsonNode> preferences(Path run) throws IOException {
+    static List<JsonNode> preferences(Path run) throws IOException {
         List<JsonNode> lines = MetricsLog.readLines(run.resolve("preferences.jsonl"));
         lines.forEach(line -> ((com.fasterxml.jackson.databind.node.ObjectNode) line).remove("timestamp"));
         return lines;
     }
 
     /** The training lines of the arms (preferences, reward and cost models, DPO, IPO): every field is deterministic. */
-    private static List<JsonNode> trainingLines(Path run) throws IOException {
+    static List<JsonNode> trainingLines(Path run) throws IOException {
         return MetricsLog.readLines(run.resolve("metrics.jsonl")).stream()
                 .filter(line -> line.has("phase") && !"eval".equals(line.get("phase").asText())).toList();
     }
@@ -141,7 +129,7 @@ class TestArmsCrash {
         }
     }
 
-    private static void finish(Process process) throws InterruptedException {
+    static void finish(Process process) throws InterruptedException {
         assertTrue(process.waitFor(180, TimeUnit.SECONDS), "child still running");
         assertEquals(0, process.exitValue(), "child exit code (see its -fresh/-resume .log)");
     }
