@@ -86,7 +86,13 @@ class TestArmsCrash {
      * and kills it with SIGKILL once {@code checkpoints} holds step {@code atLeast}; returns the newest checkpoint then.
      */
     static long killAfterCheckpoint(Path out, Path config, long sleepMillis, Path checkpoints, long atLeast) throws Exception {
-        Process victim = child(out, config, "fresh", sleepMillis);
+        return killAfterCheckpoint(out, config, "fresh", sleepMillis, checkpoints, atLeast);
+    }
+
+    /** As above, the child started in {@code mode} ({@code fresh} or {@code resume}). */
+    static long killAfterCheckpoint(Path out, Path config, String mode, long sleepMillis, Path checkpoints, long atLeast)
+            throws Exception {
+        Process victim = child(out, config, mode, sleepMillis);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (latest(checkpoints) < atLeast && victim.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(10);

@@ -192,7 +192,7 @@ class TestCompareRun {
     }
 
     @Test
-    void resumingAfterSigkillMidRlgafEndsWithTheUninterruptedNumbers() throws Exception {
+    void resumingAfterSigkillsMidRlgafAndMidRlaifEndsWithTheUninterruptedNumbers() throws Exception {
         Path crashed = directory.resolve("crashed");
         Path checkpoints = crashed.resolve("checkpoints/arms/rlgaf/ppo");
         long killedAt = TestArmsCrash.killAfterCheckpoint(crashed, config, 400, checkpoints, 1);
@@ -203,16 +203,23 @@ class TestCompareRun {
         Files.writeString(crashed.resolve("metrics.jsonl"), "{\"arm\": \"rlgaf\", \"step\": 9", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND); // a line torn by the kill
 
+        // killed again, resumed, in the RLAIF arm's PPO: its judge's preferences are read back with the judge's counters
+        long killedAgainAt = TestArmsCrash.killAfterCheckpoint(crashed, config, "resume", 400,
+                crashed.resolve("checkpoints/arms/rlaif/ppo"), 1);
+        assertTrue(killedAgainAt >= 1 && killedAgainAt < steps, "killed after RLAIF's PPO checkpoint " + killedAgainAt);
+        assertFalse(Files.exists(crashed.resolve("checkpoints/arms/safe")), "the run went past RLAIF before the kill");
         TestArmsCrash.finish(TestArmsCrash.child(crashed, config, "resume", 0));
         // against the in-process run of runTheShrunkenMainJob
         assertEquals(TestArmsRun.numbers(summary), TestArmsRun.numbers(JSON.readTree(crashed.resolve("summary.json").toFile())));
         assertEquals(Files.readString(run.resolve("samples.jsonl")), Files.readString(crashed.resolve("samples.jsonl")));
-        // the same training lines; the discriminator's warm-up lines come after its first PPO line in the resumed file, as
-        // its warm-up is replayed on resume to rebuild its state (a learning source), so the order is not compared
+        // the same training lines; a learning source's warm-up is replayed on every resume to rebuild its state (the
+        // discriminator's), which rewrites its lines after the others, so the order is not compared
         assertEquals(sorted(TestArmsCrash.trainingLines(run)), sorted(TestArmsCrash.trainingLines(crashed)));
-        assertEquals(TestArmsCrash.preferences(run), TestArmsCrash.preferences(crashed), "no preference line lost or written twice");
-        System.out.printf("compare crash test: killed after RLGAF's PPO checkpoint %d of %d; resumed run equal to the "
-                + "uninterrupted one%n", killedAt, steps);
+        // the same preference lines, none lost or written twice; the discriminator's move to the end of the file for the same
+        // reason as its training lines
+        assertEquals(sorted(TestArmsCrash.preferences(run)), sorted(TestArmsCrash.preferences(crashed)));
+        System.out.printf("compare crash test: killed after RLGAF's PPO checkpoint %d of %d, then after RLAIF's %d; resumed run "
+                + "equal to the uninterrupted one%n", killedAt, steps, killedAgainAt);
     }
 
     private static List<String> sorted(List<JsonNode> lines) {

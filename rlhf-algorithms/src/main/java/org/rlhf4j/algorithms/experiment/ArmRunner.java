@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -406,16 +409,37 @@ final class ArmRunner {
         if (dataset.isPresent()) {
             return collection.fromDataset(dataset.get(), arm.feedbackType());
         }
-        // a learning source learnt while it labelled: collect again (seeded, so the same lines) to get its state back
+        // a learning source learnt while it labelled: collect again (seeded, so the same lines) to get its state back; a
+        // source that only counts its work (a judge) gets its state from the file saved after labelling, or, when the run
+        // died between the last line and that file, collects again too
+        Path stateFile = sourceStateFile(arm.name(), round);
         if (shared.resume() && !source.learnsFromPolicy()) {
             Optional<List<LabelledPair>> done = collection.completed();
-            if (done.isPresent()) {
+            boolean stateful = source.saveState().length > 0;
+            if (done.isPresent() && (!stateful || Files.exists(stateFile))) {
+                if (stateful) {
+                    source.restoreState(Files.readAllBytes(stateFile));
+                }
                 shared.log().printf("Arm %s: %d preferences%s read back from %s%n", arm.name(), done.get().size(),
                         round > 0 ? " of round " + round : "", RunDirectory.PREFERENCES);
                 return done.get();
             }
         }
-        return collection.collect(policy, source, arm.feedbackType());
+        List<LabelledPair> collected = collection.collect(policy, source, arm.feedbackType());
+        byte[] state = source.saveState();
+        if (state.length > 0 && !source.learnsFromPolicy()) {
+            Files.createDirectories(stateFile.getParent());
+            Path partial = stateFile.resolveSibling(stateFile.getFileName() + ".partial");
+            Files.write(partial, state);
+            Files.move(partial, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return collected;
+    }
+
+    /** A source's state after it labelled: {@code checkpoints/arms/<arm>/[round-r/]preferences/source-state.bin}. */
+    private Path sourceStateFile(String arm, int round) {
+        return shared.run().checkpointRoot().resolve("arms").resolve(arm)
+                .resolve(round > 1 ? "round-" + round + "/preferences" : "preferences").resolve("source-state.bin");
     }
 
     /** Training and held-out pairs: a seeded {@code heldout_fraction} of the pairs is held out. */

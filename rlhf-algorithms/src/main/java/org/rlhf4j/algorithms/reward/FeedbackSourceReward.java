@@ -69,14 +69,15 @@ public final class FeedbackSourceReward implements RewardFunction {
     }
 
     /**
-     * A learning source's state ({@link FeedbackSource#saveState()}) as checkpoint arrays: {@code length} (LONG, the
+     * The source's state ({@link FeedbackSource#saveState()}: a learning source's, or a judge's counters) as checkpoint
+     * arrays: {@code length} (LONG, the
      * byte count) and {@code bytes} (INT, four bytes to an int, big-endian, zero-padded); the round travels too, so
      * that the scores of a resumed run carry the same context.
      */
     @Override
     public Optional<TrainingLoop.State> learnedState() {
-        if (!source.learnsFromPolicy()) {
-            return Optional.empty();
+        if (!source.learnsFromPolicy() && source.saveState().length == 0) {
+            return Optional.empty(); // nothing learnt, nothing counted
         }
         return Optional.of(new TrainingLoop.State() {
             @Override

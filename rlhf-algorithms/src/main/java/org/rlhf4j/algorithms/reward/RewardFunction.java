@@ -33,9 +33,9 @@ public interface RewardFunction {
     }
 
     /**
-     * What the seam has learnt from {@link #observe} (a learning source's discriminator), for an algorithm to save
-     * with its checkpoints ({@link TrainingLoop#withState}) so that a resumed run scores exactly as an uninterrupted
-     * one; empty (the default) when nothing learns.
+     * What the seam has learnt from {@link #observe} (a learning source's discriminator) or counted about its work (a
+     * judge's {@code judge/...} counters), for an algorithm to save with its checkpoints ({@link TrainingLoop#withState})
+     * so that a resumed run scores and reports exactly as an uninterrupted one; empty (the default) when there is none.
      */
     default Optional<TrainingLoop.State> learnedState() {
         return Optional.empty();

@@ -127,11 +127,12 @@ public interface FeedbackSource extends AutoCloseable {
     }
 
     /**
-     * The source's learnt state, for a source whose judgements depend on what it has {@link #observe}d (the RLGAF
-     * discriminator's weights, optimizer moments and replay buffer): the engine stores it with the arm's checkpoints
-     * and gives it back to {@link #restoreState} on resume, so a resumed run judges exactly as an uninterrupted one.
-     * The format is the source's own (it should carry a version). The default, for a source that learns nothing,
-     * is no state: an empty array.
+     * The source's state, for a source whose judgements depend on what it has {@link #observe}d (the RLGAF
+     * discriminator's weights, optimizer moments and replay buffer), or whose {@link #metrics()} count its work (an AI
+     * judge's requests and gold agreement): the engine stores it with the arm's checkpoints (and, for a source that does
+     * not learn from the policy, after it labelled the arm's preferences) and gives it back to {@link #restoreState} on
+     * resume, so a resumed run judges and reports exactly as an uninterrupted one. The format is the source's own (it
+     * should carry a version). The default, for a source that neither learns nor counts, is no state: an empty array.
      */
     default byte[] saveState() {
         return new byte[0];

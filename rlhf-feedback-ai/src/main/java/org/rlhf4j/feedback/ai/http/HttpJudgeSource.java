@@ -36,6 +36,7 @@ import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.constitution.Dimension;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
 import org.rlhf4j.feedback.ai.judge.HumanAgreement;
+import org.rlhf4j.feedback.ai.judge.JudgeState;
 import org.rlhf4j.feedback.ai.judge.JudgeStats;
 import org.rlhf4j.feedback.ai.judge.PositionDebias;
 import org.slf4j.Logger;
@@ -162,6 +163,17 @@ public final class HttpJudgeSource implements FeedbackSource {
     @Override
     public Map<String, Double> metrics() {
         return stats.metrics(audit, humans);
+    }
+
+    /** The counters behind {@link #metrics()} ({@link JudgeState}), so that a resumed run reports an uninterrupted one's. */
+    @Override
+    public byte[] saveState() {
+        return JudgeState.save(stats, audit, humans);
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        JudgeState.restore(state, stats, audit, humans);
     }
 
     /** The counters. */

@@ -111,4 +111,9 @@ public final class GoldAudit {
         }
         return map;
     }
+
+    /** The counters, in a fixed order, for {@link JudgeState}. */
+    AtomicLong[] counters() {
+        return new AtomicLong[] {pairs, agreed, scorePairs, scoreAgreed, safetyVerdicts, safetyAgreed};
+    }
 }

@@ -127,4 +127,9 @@ public final class HumanAgreement {
         }
         return map;
     }
+
+    /** The counters, in a fixed order, for {@link JudgeState}. */
+    AtomicLong[] counters() {
+        return new AtomicLong[] {pairs, agreed};
+    }
 }

@@ -110,4 +110,9 @@ public final class JudgeStats {
         }
         return map;
     }
+
+    /** The counters, in a fixed order, for {@link JudgeState}. */
+    AtomicLong[] counters() {
+        return new AtomicLong[] {judgements, cacheHits, requests, retries, unparsed, bothOrders, consistent};
+    }
 }

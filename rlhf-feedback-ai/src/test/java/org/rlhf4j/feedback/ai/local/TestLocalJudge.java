@@ -176,6 +176,20 @@ class TestLocalJudge {
             assertEquals(1.0, metrics.get("judge/gold_agreement"));
             assertEquals(1.0, metrics.get("judge/score_gold_pairs"), "pairs of one prompt only");
             assertEquals(1.0, metrics.get("judge/score_gold_agreement"));
+
+            // a resumed run's judge reports what the uninterrupted one would: its counters come back with its state
+            byte[] state = judge.saveState();
+            try (LocalJudgeSource resumed = judge("{" + REVIEWS + "}", Optional.of(task))) {
+                resumed.restoreState(state);
+                assertEquals(metrics, resumed.metrics());
+                resumed.compare(List.of(new Comparison("the kettle", "is great .", "is awful .")), CONTEXT);
+                judge.compare(List.of(new Comparison("the kettle", "is great .", "is awful .")), CONTEXT);
+                assertEquals(judge.metrics(), resumed.metrics());
+                assertEquals(4.0, resumed.metrics().get("judge/gold_pairs"));
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> resumed.restoreState(new byte[] {1, 2, 3}));
+                assertTrue(e.getMessage().startsWith("not a judge state"), e.getMessage());
+            }
         }
     }
 }
