@@ -76,7 +76,8 @@ public final class FeedbackSourceReward implements RewardFunction {
      */
     @Override
     public Optional<TrainingLoop.State> learnedState() {
-        if (!source.learnsFromPolicy() && source.saveState().length == 0) {
+        if (!source.learnsFromPolicy() && requireNonNull(source.saveState(), "feedback type '" + type + "': saveState() returned null")
+                .length == 0) {
             return Optional.empty(); // nothing learnt, nothing counted
         }
         return Optional.of(new TrainingLoop.State() {

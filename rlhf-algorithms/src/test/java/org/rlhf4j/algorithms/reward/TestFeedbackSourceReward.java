@@ -55,10 +55,19 @@ class TestFeedbackSourceReward {
     }
 
     @Test
-    void aSourceThatLearnsNothingHasNoStateToSave() {
+    void aSourceThatNeitherLearnsNorCountsHasNoStateToSaveAndAJudgeSavesItsCounters() {
+        FeedbackSource rule = mock(FeedbackSource.class);
+        when(rule.givesScores()).thenReturn(true);
+        when(rule.saveState()).thenReturn(new byte[0]);
+        assertTrue(new FeedbackSourceReward("rule-judge", rule, "arm", 0).learnedState().isEmpty());
+        // a judge that counts its work (JudgeState) has its counters saved with the checkpoints and given back
         FeedbackSource judge = mock(FeedbackSource.class);
         when(judge.givesScores()).thenReturn(true);
-        assertTrue(new FeedbackSourceReward("rule-judge", judge, "arm", 0).learnedState().isEmpty());
+        byte[] counters = {0, 0, 0, 7};
+        when(judge.saveState()).thenReturn(counters);
+        TrainingLoop.State counted = new FeedbackSourceReward("local-judge", judge, "arm", 0).learnedState().orElseThrow();
+        counted.restore(counted.export());
+        verify(judge).restoreState(counters);
         // a learning source with an empty state: one padding int, length 0, restored as empty
         LearningFeedbackSource empty = learning();
         when(empty.saveState()).thenReturn(new byte[0]);
