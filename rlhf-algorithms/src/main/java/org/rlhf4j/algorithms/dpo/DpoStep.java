@@ -98,7 +98,7 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
                 pass.forward(rows.ids(), false, shard -> {
                     int from = shard.fromRow();
                     int to = shard.toRow();
-                    double[] tokens = heads[shard.index()].tokenLogProbs(shard.hidden(), Arrays.copyOfRange(rows.targets(), from, to),
+                    double[] tokens = heads[shard.index()].logProbs(shard.hidden(), Arrays.copyOfRange(rows.targets(), from, to),
                             Arrays.copyOfRange(rows.mask(), from, to));
                     System.arraycopy(PairRows.sequenceSums(tokens, to - from, width), 0, logps, from, to - from);
                     return 0;

@@ -153,7 +153,7 @@ final class ArmRunner {
                 List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
                         PairObjective.reward(config), setting(name, "reward_model", seed));
                 rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative(),
-                        config.pooling() == RewardModelConfig.Pooling.MEAN));
+                        config.pooling() == RewardModelConfig.Pooling.MEAN, shared.workers()));
                 summary.set("reward_model", reports.rewardModel(rewardModel.get(), heldOut, warnings, name));
             }
             Optional<ScalarModels> costModel = Optional.empty();
@@ -173,7 +173,7 @@ final class ArmRunner {
                 List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), pairs, config, PairObjective.cost(config),
                         setting(name, "cost_model", seed));
                 costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative(),
-                        config.pooling() == RewardModelConfig.Pooling.MEAN));
+                        config.pooling() == RewardModelConfig.Pooling.MEAN, shared.workers()));
                 summary.set("cost_model", reports.costModel(costModel.get(), heldOut, warnings, name));
             }
 

@@ -34,6 +34,7 @@ public final class MaskedLmHead {
     private int seqLen;
     private INDArray hiddenRows;
     private INDArray dLogits;
+    private boolean gradientKept;
 
     /**
      * @param weights a model with an LM head (read at every call: updates are seen)
@@ -61,9 +62,21 @@ public final class MaskedLmHead {
     /**
      * Token log-probs of {@code targets [B][T]} under the LM head on {@code hidden [B*T,D]} (final hidden states):
      * {@code logp[b*T+t]} where {@code mask[b][t] != 0}, 0 elsewhere; keeps {@code (softmax - onehot) * mask} at the
-     * masked rows for {@link #backward}.
+     * masked rows for {@link #backward} or {@link #backwardPerToken}.
      */
     public double[] tokenLogProbs(INDArray hidden, int[][] targets, float[][] mask) {
+        return evaluate(hidden, targets, mask, true);
+    }
+
+    /**
+     * The same log-probs as {@link #tokenLogProbs}, forward only: no gradient is kept (a frozen reference, the
+     * log-probs at sampling), so no backward pass may follow.
+     */
+    public double[] logProbs(INDArray hidden, int[][] targets, float[][] mask) {
+        return evaluate(hidden, targets, mask, false);
+    }
+
+    private double[] evaluate(INDArray hidden, int[][] targets, float[][] mask, boolean withGradient) {
         requireNonNull(hidden, "hidden is null");
         requireNonNull(targets, "targets is null");
         requireNonNull(mask, "mask is null");
@@ -83,6 +96,7 @@ public final class MaskedLmHead {
                 selected[count++] = r;
             }
         }
+        gradientKept = withGradient;
         double[] logp = new double[rows];
         if (count == 0) {
             return logp;
@@ -100,7 +114,8 @@ public final class MaskedLmHead {
         INDArray logits = first(logitsFull);
         dLogits = first(dLogitsFull);
         Nd4j.gemm(hiddenRows, lmHead, logits, false, false, 1.0, 0.0);
-        double[] part = LmLoss.tokenLogProbsAndGradient(logits, selectedTargets, selectedMask, dLogits);
+        double[] part = withGradient ? LmLoss.tokenLogProbsAndGradient(logits, selectedTargets, selectedMask, dLogits)
+                : LmLoss.tokenLogProbs(logits, selectedTargets, selectedMask, dLogits);
         for (int i = 0; i < count; i++) {
             logp[rowsSelected[i]] = part[i];
         }
@@ -114,16 +129,36 @@ public final class MaskedLmHead {
      */
     public void backward(double[] sequenceScale, INDArray dHidden, INDArray dLmHead) {
         requireNonNull(sequenceScale, "sequenceScale is null");
+        double[] scale = new double[count];
+        for (int i = 0; i < count; i++) {
+            scale[i] = sequenceScale[selected[i] / seqLen];
+        }
+        backwardScaled(scale, dHidden, dLmHead);
+    }
+
+    /**
+     * {@link #backward} for a token-level loss: {@code tokenScale[b*T+t]} is {@code -dLoss/dlogp} of that token (read
+     * at the masked rows only), as {@link LmLoss#chainTokenLogProbGradient} takes it over all logits.
+     */
+    public void backwardPerToken(double[] tokenScale, INDArray dHidden, INDArray dLmHead) {
+        requireNonNull(tokenScale, "tokenScale is null");
+        double[] scale = new double[count];
+        for (int i = 0; i < count; i++) {
+            scale[i] = tokenScale[selected[i]];
+        }
+        backwardScaled(scale, dHidden, dLmHead);
+    }
+
+    private void backwardScaled(double[] scale, INDArray dHidden, INDArray dLmHead) {
         requireNonNull(dHidden, "dHidden is null");
         requireNonNull(dLmHead, "dLmHead is null");
+        if (!gradientKept) {
+            throw new IllegalStateException("backward needs tokenLogProbs first (logProbs keeps no gradient)");
+        }
         if (count == 0) {
             dHidden.assign(0);
             dLmHead.assign(0);
             return;
-        }
-        double[] scale = new double[count];
-        for (int i = 0; i < count; i++) {
-            scale[i] = sequenceScale[selected[i] / seqLen];
         }
         dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(count, 1));
         Nd4j.gemm(hiddenRows, dLogits, dLmHead, true, false, 1.0, 0.0);
