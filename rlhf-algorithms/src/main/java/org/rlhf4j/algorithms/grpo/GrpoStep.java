@@ -47,17 +47,8 @@ public final class GrpoStep implements AutoCloseable {
         this.width = policy.config().maxSeqLen() - 1;
         this.policyPass = new ShardedBackprop(policy, rows, width, workers, k, gradientBuffers);
         this.referencePass = new ShardedBackprop(reference, rows, width, workers, k, Map.of());
-        this.policyHeads = heads(policy, policyPass, width);
-        this.referenceHeads = heads(reference, referencePass, width);
-    }
-
-    /** One LM head evaluator per shard of {@code pass} (the head runs at the response tokens' rows only). */
-    private static MaskedLmHead[] heads(TransformerWeights model, ShardedBackprop pass, int width) {
-        MaskedLmHead[] heads = new MaskedLmHead[pass.workers()];
-        for (int k = 0; k < heads.length; k++) {
-            heads[k] = new MaskedLmHead(model, pass.shardRows(k) * width);
-        }
-        return heads;
+        this.policyHeads = MaskedLmHead.perShard(policy, policyPass, width);
+        this.referenceHeads = MaskedLmHead.perShard(reference, referencePass, width);
     }
 
     /** The gradients each step leaves, by parameter name. */

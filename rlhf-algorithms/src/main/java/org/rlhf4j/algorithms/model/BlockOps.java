@@ -56,6 +56,7 @@ final class BlockOps {
     private final float[] vecA;
     private final float[] vecB;
     private final float[] vecC;
+    private final float[] ones;
 
     /** Buffers for {@code [rows, d]} activations of type {@code dataType}. */
     BlockOps(DataType dataType, int rows, int d, double layerNormEps) {
@@ -80,6 +81,8 @@ final class BlockOps {
         vecA = new float[javaRows ? d : 0];
         vecB = new float[javaRows ? d : 0];
         vecC = new float[javaRows ? d : 0];
+        ones = new float[javaRows ? d : 0];
+        java.util.Arrays.fill(ones, 1f);
     }
 
     int rows() {
@@ -276,44 +279,34 @@ final class BlockOps {
         floats(out).put(0, acc, 0, cols);
     }
 
-    /** Sum of {@code x[at..at+n)} with four partial sums (a shorter dependency chain than one running sum). */
-    private static float sum(float[] x, int at, int n) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += x[at + j];
-            s1 += x[at + j + 1];
-            s2 += x[at + j + 2];
-            s3 += x[at + j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += x[at + j];
-        }
-        return (s0 + s1) + (s2 + s3);
+    /** Sum of {@code x[at..at+n)} (as a dot product with ones: the same sums, the same rounding). */
+    private float sum(float[] x, int at, int n) {
+        return dot(x, at, ones, 0, n);
     }
 
     private static float sumOfSquares(float[] x, int at, int n) {
-        return dot(x, x, at, n);
+        return dot(x, at, x, at, n);
     }
 
-    /** {@code sum_j x[at+j] * y[at+j]} for {@code j < n}, four partial sums. */
     private static float dot(float[] x, float[] y, int at, int n) {
+        return dot(x, at, y, at, n);
+    }
+
+    /** {@code sum_j x[xAt+j] * y[yAt+j]} for {@code j < n}, with four partial sums (a shorter dependency chain). */
+    private static float dot(float[] x, int xAt, float[] y, int yAt, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
         float s3 = 0;
         int j = 0;
         for (; j + 3 < n; j += 4) {
-            s0 += x[at + j] * y[at + j];
-            s1 += x[at + j + 1] * y[at + j + 1];
-            s2 += x[at + j + 2] * y[at + j + 2];
-            s3 += x[at + j + 3] * y[at + j + 3];
+            s0 += x[xAt + j] * y[yAt + j];
+            s1 += x[xAt + j + 1] * y[yAt + j + 1];
+            s2 += x[xAt + j + 2] * y[yAt + j + 2];
+            s3 += x[xAt + j + 3] * y[yAt + j + 3];
         }
         for (; j < n; j++) {
-            s0 += x[at + j] * y[at + j];
+            s0 += x[xAt + j] * y[yAt + j];
         }
         return (s0 + s1) + (s2 + s3);
     }

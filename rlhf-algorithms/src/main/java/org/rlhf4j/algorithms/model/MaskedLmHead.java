@@ -59,6 +59,16 @@ public final class MaskedLmHead {
         dSelectedFull = Nd4j.create(dt, capacity, d);
     }
 
+    /** One evaluator per shard of {@code pass} over {@code model}, each sized for its shard's rows of {@code seqLen} columns. */
+    public static MaskedLmHead[] perShard(TransformerWeights model, ShardedBackprop pass, int seqLen) {
+        requireNonNull(pass, "pass is null");
+        MaskedLmHead[] heads = new MaskedLmHead[pass.workers()];
+        for (int k = 0; k < heads.length; k++) {
+            heads[k] = new MaskedLmHead(model, pass.shardRows(k) * seqLen);
+        }
+        return heads;
+    }
+
     /**
      * Token log-probs of {@code targets [B][T]} under the LM head on {@code hidden [B*T,D]} (final hidden states):
      * {@code logp[b*T+t]} where {@code mask[b][t] != 0}, 0 elsewhere; keeps {@code (softmax - onehot) * mask} at the

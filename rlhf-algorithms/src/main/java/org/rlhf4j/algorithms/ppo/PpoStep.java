@@ -61,23 +61,14 @@ public final class PpoStep implements AutoCloseable {
         this.width = policy.config().maxSeqLen() - 1;
         this.policyPass = new ShardedBackprop(policy, miniBatch, width, workers, 1, policyGradients);
         this.referencePass = new ShardedBackprop(reference, miniBatch, width, workers, 1, Map.of());
-        this.policyHeads = heads(policy, policyPass, width);
-        this.referenceHeads = heads(reference, referencePass, width);
+        this.policyHeads = MaskedLmHead.perShard(policy, policyPass, width);
+        this.referenceHeads = MaskedLmHead.perShard(reference, referencePass, width);
         for (int c = 0; c < critics.size(); c++) {
             if (!critics.get(c).heads().hasScalar()) {
                 throw new IllegalArgumentException("critic " + c + " has no scalar head");
             }
             criticPasses.add(new ShardedBackprop(critics.get(c), miniBatch, width, workers, 1, criticGradients.get(c)));
         }
-    }
-
-    /** One LM head evaluator per shard of {@code pass}, sized for its rows. */
-    private static MaskedLmHead[] heads(TransformerWeights model, ShardedBackprop pass, int width) {
-        MaskedLmHead[] heads = new MaskedLmHead[pass.workers()];
-        for (int k = 0; k < heads.length; k++) {
-            heads[k] = new MaskedLmHead(model, pass.shardRows(k) * width);
-        }
-        return heads;
     }
 
     /** The policy's gradients after {@link #policyUpdate}. */

@@ -33,10 +33,7 @@ class TestMaskedLmHead {
         int b = 3;
         int t = 5;
         Rng rng = new Rng(4);
-        INDArray hidden = Nd4j.create(precision.dt, b * t, 8);
-        for (int i = 0; i < b * t * 8; i++) {
-            hidden.putScalar(i, rng.nextGaussian());
-        }
+        INDArray hidden = gaussian(precision, b * t, rng);
         int[][] targets = new int[b][t];
         float[][] mask = {{0, 1, 1, 0, 0}, {0, 0, 0, 0, 0}, {1, 1, 1, 1, 1}};
         for (int[] row : targets) {
@@ -78,11 +75,7 @@ class TestMaskedLmHead {
         TransformerWeights w = TransformerWeights.init(CONFIG, Heads.LM, new Rng(5), precision.dt);
         int b = 2;
         int t = 4;
-        Rng rng = new Rng(6);
-        INDArray hidden = Nd4j.create(precision.dt, b * t, 8);
-        for (int i = 0; i < b * t * 8; i++) {
-            hidden.putScalar(i, rng.nextGaussian());
-        }
+        INDArray hidden = gaussian(precision, b * t, new Rng(6));
         int[][] targets = {{1, 5, 12, 0}, {7, 7, 3, 9}};
         float[][] mask = {{0, 1, 1, 1}, {1, 0, 1, 0}};
         double[] tokenScale = {0, -0.4, 1.7, 0.3, 2.5, 0, -1.1, 0}; // a token-level loss's -dL/dlogp (masked rows only)
@@ -134,5 +127,14 @@ class TestMaskedLmHead {
         TransformerWeights w = TransformerWeights.init(CONFIG, Heads.LM, new Rng(3), precision.dt);
         MaskedLmHead head = new MaskedLmHead(w, 3);
         assertThrows(IllegalArgumentException.class, () -> head.tokenLogProbs(Nd4j.ones(precision.dt, 4, 8), new int[2][2], new float[2][2]));
+    }
+
+    /** Hidden states {@code [rows, 8]} drawn from {@code rng}. */
+    private static INDArray gaussian(Precision precision, int rows, Rng rng) {
+        INDArray hidden = Nd4j.create(precision.dt, rows, 8);
+        for (int i = 0; i < rows * 8; i++) {
+            hidden.putScalar(i, rng.nextGaussian());
+        }
+        return hidden;
     }
 }
