@@ -398,50 +398,6 @@ final class BlockOps {
         dOut.muli(scratch2);
     }
 
-    /**
-     * The softmax backward of causal attention, in place: {@code datt = att * (datt - rowsum(datt * att))} for
-     * {@code att, datt [n, T, T]} whose row {@code t} of each matrix attends to columns {@code 0..t} only (the
-     * probabilities beyond are exactly 0, so is the result there). For FLOAT arrays one Java pass over the causal half
-     * (four ND4J operations over all of it otherwise; {@code scratch} and {@code column [n*T, 1]} are their scratch).
-     */
-    static void causalSoftmaxBackward(INDArray att, INDArray datt, INDArray scratch, INDArray column) {
-        int t = (int) att.size(2);
-        long rowCount = att.length() / t;
-        if (!allPlainFloat(att, datt)) {
-            datt.mul(att, scratch);
-            Nd4j.gemm(scratch.reshape(rowCount, t), Nd4j.ones(att.dataType(), t, 1), column, false, false, 1.0, 0.0);
-            datt.reshape(rowCount, t).sub(column, scratch.reshape(rowCount, t));
-            scratch.mul(att, datt);
-            return;
-        }
-        FloatBuffer fa = floats(att);
-        FloatBuffer fd = floats(datt);
-        int perChunk = Math.max(t, (CHUNK / (t * t)) * t); // whole matrices per chunk, so that row r % T is the query
-        float[] a = new float[perChunk * t];
-        float[] g = new float[perChunk * t];
-        for (long r0 = 0; r0 < rowCount; r0 += perChunk) {
-            int nr = (int) Math.min(perChunk, rowCount - r0);
-            int at0 = Math.toIntExact(r0 * t);
-            fa.get(at0, a, 0, nr * t);
-            fd.get(at0, g, 0, nr * t);
-            for (int r = 0; r < nr; r++) {
-                int q = (int) ((r0 + r) % t); // this row's query position: columns 0..q
-                int at = r * t;
-                float sum = 0;
-                for (int j = 0; j <= q; j++) {
-                    sum += g[at + j] * a[at + j];
-                }
-                for (int j = 0; j <= q; j++) {
-                    g[at + j] = a[at + j] * (g[at + j] - sum);
-                }
-                for (int j = q + 1; j < t; j++) {
-                    g[at + j] = 0f;
-                }
-            }
-            fd.put(at0, g, 0, nr * t);
-        }
-    }
-
     // ---------------------------------------------------------------- attention pieces on the BLAS
 
     /**

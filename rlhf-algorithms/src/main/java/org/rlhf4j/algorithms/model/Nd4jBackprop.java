@@ -68,6 +68,7 @@ public final class Nd4jBackprop {
     private final INDArray datt;
     private final INDArray attTmp;
     private final INDArray attCol;
+    private final INDArray onesT;
     private final Map<String, INDArray> grads = new LinkedHashMap<>();
     private final Map<String, INDArray> gradsView = Collections.unmodifiableMap(grads);
     private boolean forwardDone;
@@ -151,6 +152,7 @@ public final class Nd4jBackprop {
         blasAttention = dt == DataType.FLOAT;
         ndA = Nd4j.create(dt, n, d);
         dX = Nd4j.create(dt, n, d);
+        onesT = Nd4j.ones(dt, seqLen, 1);
         nfA = Nd4j.create(dt, n, f);
         nfB = Nd4j.create(dt, n, f);
         dqkv = Nd4j.create(dt, n, 3L * d);
@@ -302,8 +304,11 @@ public final class Nd4jBackprop {
             dctxh.assign(dctxView);
             matmul(dctxh3, false, l.v, true, datt);
             matmul(l.att, true, dctxh3, false, dv);
-            // softmax backward: dscores = att * (datt - rowsum(datt * att)), over the causal half
-            BlockOps.causalSoftmaxBackward(l.att, datt, attTmp, attCol);
+            // softmax backward: dscores = att * (datt - rowsum(datt * att))
+            datt.mul(l.att, attTmp);
+            Nd4j.gemm(attTmp.reshape((long) batch * heads * seqLen, seqLen), onesT, attCol, false, false, 1.0, 0.0);
+            datt.reshape((long) batch * heads * seqLen, seqLen).sub(attCol, attTmp.reshape((long) batch * heads * seqLen, seqLen));
+            attTmp.mul(l.att, datt);
             matmul(datt, false, l.k, false, dq);
             dq.muli(scale);
             matmul(datt, true, l.q, false, dk); // q holds q * scale
