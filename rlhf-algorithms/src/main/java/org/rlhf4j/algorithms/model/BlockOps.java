@@ -46,17 +46,8 @@ final class BlockOps {
     private final INDArray colB;
     private final INDArray ndB;
     private final INDArray ndC;
-    /** FLOAT activations: the row-wise operations run as Java loops over chunks of rows (see {@link #layerNorm}). */
+    /** FLOAT activations: a bias is written into every row by a Java copy (see {@link #addBias}). */
     private final boolean javaRows;
-    private final int chunkRows;
-    private final float[] chunkA;
-    private final float[] chunkB;
-    private final float[] chunkC;
-    private final float[] rowScalars;
-    private final float[] vecA;
-    private final float[] vecB;
-    private final float[] vecC;
-    private final float[] ones;
 
     /** Buffers for {@code [rows, d]} activations of type {@code dataType}. */
     BlockOps(DataType dataType, int rows, int d, double layerNormEps) {
@@ -72,17 +63,6 @@ final class BlockOps {
         ndB = Nd4j.create(dataType, rows, d);
         ndC = Nd4j.create(dataType, rows, d);
         javaRows = dataType == DataType.FLOAT;
-        chunkRows = Math.max(1, Math.min(rows, CHUNK / d));
-        int chunk = javaRows ? chunkRows * d : 0;
-        chunkA = new float[chunk];
-        chunkB = new float[chunk];
-        chunkC = new float[chunk];
-        rowScalars = new float[javaRows ? chunkRows : 0];
-        vecA = new float[javaRows ? d : 0];
-        vecB = new float[javaRows ? d : 0];
-        vecC = new float[javaRows ? d : 0];
-        ones = new float[javaRows ? d : 0];
-        java.util.Arrays.fill(ones, 1f);
     }
 
     int rows() {
@@ -91,15 +71,8 @@ final class BlockOps {
 
     // ---------------------------------------------------------------- buffered ND4J operations
 
-    /**
-     * out = xhat * g + b with xhat = (x - mean) * rstd, rstd = 1 / sqrt(var + eps) per row; keeps xhat and rstd. For
-     * FLOAT arrays one Java pass over chunks of rows (about nine ND4J operations of 10-50 us each otherwise).
-     */
+    /** out = xhat * g + b with xhat = (x - mean) * rstd, rstd = 1 / sqrt(var + eps) per row; keeps xhat and rstd. */
     void layerNorm(INDArray in, INDArray xhat, INDArray rstd, INDArray gain, INDArray bias, INDArray out) {
-        if (javaRows && allPlainFloat(in, xhat, rstd, gain, bias, out)) {
-            layerNormJava(in, xhat, rstd, gain, bias, out);
-            return;
-        }
         // (broadcasts are written out-of-place: in-place column broadcasts are 3x slower in ND4J)
         rowMean(in, colA);
         in.sub(colA, ndC); // centred
@@ -117,10 +90,6 @@ final class BlockOps {
      * ADDS dx = rstd * (da*g - mean(da*g) - xhat * mean(da*g*xhat)) to {@code dX}. Clobbers {@code da}.
      */
     void layerNormBackward(INDArray da, INDArray xhat, INDArray rstd, INDArray gain, INDArray dGain, INDArray dBias, INDArray dX) {
-        if (javaRows && allPlainFloat(da, xhat, rstd, gain, dGain, dBias, dX)) {
-            layerNormBackwardJava(da, xhat, rstd, gain, dGain, dBias, dX);
-            return;
-        }
         colSum(da, dBias);
         da.mul(xhat, ndB);
         colSum(ndB, dGain);
@@ -155,102 +124,17 @@ final class BlockOps {
 
     /** out {@code [cols]} = column sums of {@code a [rows,cols]} (as ones[1,rows] @ a). */
     void colSum(INDArray a, INDArray out) {
-        if (javaRows && a.rank() == 2 && a.size(0) == rows && allPlainFloat(a, out)) {
-            colSumJava(a, out);
-            return;
-        }
         Nd4j.gemm(onesRowN, a, out.reshape(1, out.length()), false, false, 1.0, 0.0);
     }
 
-    // ---------------------------------------------------------------- the same as Java loops over chunks of FLOAT rows
-
-    private void layerNormJava(INDArray in, INDArray xhat, INDArray rstd, INDArray gain, INDArray bias, INDArray out) {
-        FloatBuffer fin = floats(in);
-        FloatBuffer fx = floats(xhat);
-        FloatBuffer fr = floats(rstd);
-        FloatBuffer fo = floats(out);
-        floats(gain).get(0, vecA, 0, d);
-        floats(bias).get(0, vecB, 0, d);
-        float[] g = vecA;
-        float[] b = vecB;
-        float[] x = chunkA;
-        float[] xh = chunkB;
-        float[] o = chunkC;
-        float invD = 1f / d;
-        for (int r0 = 0; r0 < rows; r0 += chunkRows) {
-            int nr = Math.min(chunkRows, rows - r0);
-            fin.get(r0 * d, x, 0, nr * d);
-            for (int r = 0; r < nr; r++) {
-                int at = r * d;
-                float mean = sum(x, at, d) * invD;
-                for (int j = 0; j < d; j++) {
-                    xh[at + j] = x[at + j] - mean;
-                }
-                float var = sumOfSquares(xh, at, d) * invD;
-                float rs = (float) (1.0 / Math.sqrt(var + eps));
-                rowScalars[r] = rs;
-                for (int j = 0; j < d; j++) {
-                    float v = xh[at + j] * rs;
-                    xh[at + j] = v;
-                    o[at + j] = v * g[j] + b[j];
-                }
-            }
-            fx.put(r0 * d, xh, 0, nr * d);
-            fo.put(r0 * d, o, 0, nr * d);
-            fr.put(r0, rowScalars, 0, nr);
-        }
-    }
-
-    private void layerNormBackwardJava(INDArray da, INDArray xhat, INDArray rstd, INDArray gain, INDArray dGain, INDArray dBias,
-            INDArray dX) {
-        FloatBuffer fda = floats(da);
-        FloatBuffer fx = floats(xhat);
-        FloatBuffer fr = floats(rstd);
-        FloatBuffer fdx = floats(dX);
-        floats(gain).get(0, vecA, 0, d);
-        float[] g = vecA;
-        float[] sumDa = vecB;
-        float[] sumDaX = vecC;
-        java.util.Arrays.fill(sumDa, 0f);
-        java.util.Arrays.fill(sumDaX, 0f);
-        float[] a = chunkA;
-        float[] xh = chunkB;
-        float[] dx = chunkC;
-        float invD = 1f / d;
-        for (int r0 = 0; r0 < rows; r0 += chunkRows) {
-            int nr = Math.min(chunkRows, rows - r0);
-            fda.get(r0 * d, a, 0, nr * d);
-            fx.get(r0 * d, xh, 0, nr * d);
-            fdx.get(r0 * d, dx, 0, nr * d);
-            fr.get(r0, rowScalars, 0, nr);
-            for (int r = 0; r < nr; r++) {
-                int at = r * d;
-                for (int j = 0; j < d; j++) {
-                    float upstream = a[at + j];
-                    sumDa[j] += upstream;
-                    sumDaX[j] += upstream * xh[at + j];
-                    a[at + j] = upstream * g[j]; // dxhat
-                }
-                float m1 = sum(a, at, d) * invD;
-                float m2 = dot(a, xh, at, d) * invD;
-                float rs = rowScalars[r];
-                for (int j = 0; j < d; j++) {
-                    dx[at + j] += rs * (a[at + j] - m1 - xh[at + j] * m2);
-                }
-            }
-            fdx.put(r0 * d, dx, 0, nr * d);
-        }
-        floats(dBias).put(0, sumDa, 0, d);
-        floats(dGain).put(0, sumDaX, 0, d);
-    }
-
+    /** {@code out[r] = bias} for every row: the bias copied into one chunk of rows, the chunk copied down the array (exact). */
     private void writeBiasJava(INDArray out, INDArray bias) {
         int cols = (int) out.size(1);
         FloatBuffer fo = floats(out);
         float[] b = new float[cols];
         floats(bias).get(0, b, 0, cols);
-        int perChunk = Math.max(1, CHUNK / cols);
-        float[] o = cols * perChunk <= chunkA.length ? chunkA : new float[cols * perChunk];
+        int perChunk = Math.max(1, Math.min(rows, CHUNK / cols));
+        float[] o = new float[cols * perChunk];
         for (int r = 0; r < perChunk; r++) {
             System.arraycopy(b, 0, o, r * cols, cols);
         }
@@ -258,57 +142,6 @@ final class BlockOps {
             int nr = Math.min(perChunk, rows - r0);
             fo.put(r0 * cols, o, 0, nr * cols);
         }
-    }
-
-    private void colSumJava(INDArray a, INDArray out) {
-        int cols = (int) a.size(1);
-        FloatBuffer fa = floats(a);
-        float[] acc = new float[cols];
-        int perChunk = Math.max(1, CHUNK / cols);
-        float[] c = cols * perChunk <= chunkA.length ? chunkA : new float[cols * perChunk];
-        for (int r0 = 0; r0 < rows; r0 += perChunk) {
-            int nr = Math.min(perChunk, rows - r0);
-            fa.get(r0 * cols, c, 0, nr * cols);
-            for (int r = 0; r < nr; r++) {
-                int at = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    acc[j] += c[at + j];
-                }
-            }
-        }
-        floats(out).put(0, acc, 0, cols);
-    }
-
-    /** Sum of {@code x[at..at+n)} (as a dot product with ones: the same sums, the same rounding). */
-    private float sum(float[] x, int at, int n) {
-        return dot(x, at, ones, 0, n);
-    }
-
-    private static float sumOfSquares(float[] x, int at, int n) {
-        return dot(x, at, x, at, n);
-    }
-
-    private static float dot(float[] x, float[] y, int at, int n) {
-        return dot(x, at, y, at, n);
-    }
-
-    /** {@code sum_j x[xAt+j] * y[yAt+j]} for {@code j < n}, with four partial sums (a shorter dependency chain). */
-    private static float dot(float[] x, int xAt, float[] y, int yAt, int n) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += x[xAt + j] * y[yAt + j];
-            s1 += x[xAt + j + 1] * y[yAt + j + 1];
-            s2 += x[xAt + j + 2] * y[yAt + j + 2];
-            s3 += x[xAt + j + 3] * y[yAt + j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += x[xAt + j] * y[yAt + j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** Floats per chunk of the Java element-wise loops over native arrays (fits the L2 cache with room to spare). */

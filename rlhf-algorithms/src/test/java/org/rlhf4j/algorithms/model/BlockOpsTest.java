@@ -72,12 +72,12 @@ class BlockOpsTest {
     }
 
     /**
-     * The Java row loops of FLOAT instances (layer norm forward and backward, bias add, column sums) give the ND4J
-     * operations of a DOUBLE instance on the same numbers, to float rounding; rows that do not fill the last chunk
-     * included (70 rows of 96: chunks of 42).
+     * A FLOAT instance (whose bias write is a Java copy, in chunks of 42 rows of 96 here, the last one short) gives a
+     * DOUBLE instance's layer norm forward and backward, bias adds and column sums on the same numbers, to float
+     * rounding, and writes the bias exactly.
      */
     @Test
-    void javaRowLoopsMatchTheNd4jOperations() {
+    void floatInstancesMatchDoubleInstances() {
         int rows = 70;
         int d = 96;
         BlockOps f = new BlockOps(DataType.FLOAT, rows, d, 1e-5);
