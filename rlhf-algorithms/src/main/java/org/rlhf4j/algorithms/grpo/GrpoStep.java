@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
-import org.rlhf4j.algorithms.model.MaskedLmHead;
+import org.rlhf4j.algorithms.model.LmLoss;
 import org.rlhf4j.algorithms.model.ShardedBackprop;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
@@ -25,8 +25,6 @@ public final class GrpoStep implements AutoCloseable {
     private final int width;
     private final ShardedBackprop policyPass;
     private final ShardedBackprop referencePass;
-    private final MaskedLmHead[] policyHeads;
-    private final MaskedLmHead[] referenceHeads;
 
     /** What a step computed. */
     public record Result(double loss, double kl) {}
@@ -47,8 +45,6 @@ public final class GrpoStep implements AutoCloseable {
         this.width = policy.config().maxSeqLen() - 1;
         this.policyPass = new ShardedBackprop(policy, rows, width, workers, k, gradientBuffers);
         this.referencePass = new ShardedBackprop(reference, rows, width, workers, k, Map.of());
-        this.policyHeads = MaskedLmHead.perShard(policy, policyPass, width);
-        this.referenceHeads = MaskedLmHead.perShard(reference, referencePass, width);
     }
 
     /** The gradients each step leaves, by parameter name. */
@@ -69,20 +65,21 @@ public final class GrpoStep implements AutoCloseable {
         int[][] targets = batch.targets();
         float[][] mask = batch.mask();
         double[][] ref = new double[rows][];
-        referencePass.forward(ids, false, shard -> {
-            double[] tokens = referenceHeads[shard.index()].logProbs(shard.hidden(), Arrays.copyOfRange(targets, shard.fromRow(),
-                    shard.toRow()), Arrays.copyOfRange(mask, shard.fromRow(), shard.toRow()));
+        referencePass.forward(ids, shard -> {
+            double[] tokens = LmLoss.tokenLogProbs(shard.logits(), Arrays.copyOfRange(targets, shard.fromRow(), shard.toRow()),
+                    Arrays.copyOfRange(mask, shard.fromRow(), shard.toRow()), shard.dLogits()); // forward only: no gradient
             for (int r = shard.fromRow(); r < shard.toRow(); r++) {
                 ref[r] = batch.responseValues(tokens, shard.fromRow(), r);
             }
             return 0;
         });
         double[] kl = new double[rows];
-        double loss = policyPass.lossAndGradients(ids, false, shard -> {
+        double loss = policyPass.lossAndGradients(ids, shard -> {
             int from = shard.fromRow();
             int to = shard.toRow();
-            MaskedLmHead head = policyHeads[shard.index()];
-            double[] tokens = head.tokenLogProbs(shard.hidden(), Arrays.copyOfRange(targets, from, to), Arrays.copyOfRange(mask, from, to));
+            INDArray dLogits = shard.dLogits();
+            double[] tokens = LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(targets, from, to),
+                    Arrays.copyOfRange(mask, from, to), dLogits);
             double[][] logp = new double[to - from][];
             for (int r = from; r < to; r++) {
                 logp[r - from] = batch.responseValues(tokens, from, r);
@@ -94,11 +91,7 @@ public final class GrpoStep implements AutoCloseable {
                     kl[r] += GroupPolicyLoss.k3(logp[r - from][t], ref[r][t]);
                 }
             }
-            double[] tokenScale = batch.flat(part.dLogp(), from, to);
-            for (int i = 0; i < tokenScale.length; i++) {
-                tokenScale[i] = -tokenScale[i]; // the head keeps d(-logp)/dlogits: scale by -dL/dlogp
-            }
-            head.backwardPerToken(tokenScale, shard.dHidden(), shard.dLmHead());
+            LmLoss.chainTokenLogProbGradient(dLogits, batch.flat(part.dLogp(), from, to));
             return part.loss();
         });
         double klSum = 0;

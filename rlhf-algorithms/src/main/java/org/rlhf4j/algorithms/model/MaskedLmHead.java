@@ -72,7 +72,7 @@ public final class MaskedLmHead {
     /**
      * Token log-probs of {@code targets [B][T]} under the LM head on {@code hidden [B*T,D]} (final hidden states):
      * {@code logp[b*T+t]} where {@code mask[b][t] != 0}, 0 elsewhere; keeps {@code (softmax - onehot) * mask} at the
-     * masked rows for {@link #backward} or {@link #backwardPerToken}.
+     * masked rows for {@link #backward}.
      */
     public double[] tokenLogProbs(INDArray hidden, int[][] targets, float[][] mask) {
         return evaluate(hidden, targets, mask, true);
@@ -142,19 +142,6 @@ public final class MaskedLmHead {
         double[] scale = new double[count];
         for (int i = 0; i < count; i++) {
             scale[i] = sequenceScale[selected[i] / seqLen];
-        }
-        backwardScaled(scale, dHidden, dLmHead);
-    }
-
-    /**
-     * {@link #backward} for a token-level loss: {@code tokenScale[b*T+t]} is {@code -dLoss/dlogp} of that token (read
-     * at the masked rows only), as {@link LmLoss#chainTokenLogProbGradient} takes it over all logits.
-     */
-    public void backwardPerToken(double[] tokenScale, INDArray dHidden, INDArray dLmHead) {
-        requireNonNull(tokenScale, "tokenScale is null");
-        double[] scale = new double[count];
-        for (int i = 0; i < count; i++) {
-            scale[i] = tokenScale[selected[i]];
         }
         backwardScaled(scale, dHidden, dLmHead);
     }

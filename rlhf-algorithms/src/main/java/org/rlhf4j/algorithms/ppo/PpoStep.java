@@ -10,7 +10,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.ClippedPolicyLoss;
 import org.rlhf4j.algorithms.loss.ClippedValueLoss;
-import org.rlhf4j.algorithms.model.MaskedLmHead;
+import org.rlhf4j.algorithms.model.LmLoss;
 import org.rlhf4j.algorithms.model.ScalarHead;
 import org.rlhf4j.algorithms.model.ShardedBackprop;
 import org.rlhf4j.algorithms.model.TransformerWeights;
@@ -23,17 +23,12 @@ import org.rlhf4j.algorithms.rollout.ResponseBatch;
  * critic's per-token values (the value of the state before each response token), and the loss-and-gradient passes
  * of the clipped surrogate ({@link ClippedPolicyLoss}, gradient at the logits {@code (softmax - onehot) * -dL/dlogp})
  * and of the clipped value loss ({@link ClippedValueLoss}, gradient through the critic's per-token head).
- *
- * <p>The LM head runs only at the response tokens' rows ({@link MaskedLmHead}: the prompt and padding rows' logits
- * are read by no loss), and the forward-only log-prob passes keep no gradient.
  */
 public final class PpoStep implements AutoCloseable {
     private final int miniBatch;
     private final int width;
     private final ShardedBackprop policyPass;
     private final ShardedBackprop referencePass;
-    private final MaskedLmHead[] policyHeads;
-    private final MaskedLmHead[] referenceHeads;
     private final List<TransformerWeights> critics;
     private final List<ShardedBackprop> criticPasses = new ArrayList<>();
 
@@ -61,8 +56,6 @@ public final class PpoStep implements AutoCloseable {
         this.width = policy.config().maxSeqLen() - 1;
         this.policyPass = new ShardedBackprop(policy, miniBatch, width, workers, 1, policyGradients);
         this.referencePass = new ShardedBackprop(reference, miniBatch, width, workers, 1, Map.of());
-        this.policyHeads = MaskedLmHead.perShard(policy, policyPass, width);
-        this.referenceHeads = MaskedLmHead.perShard(reference, referencePass, width);
         for (int c = 0; c < critics.size(); c++) {
             if (!critics.get(c).heads().hasScalar()) {
                 throw new IllegalArgumentException("critic " + c + " has no scalar head");
@@ -83,12 +76,12 @@ public final class PpoStep implements AutoCloseable {
 
     /** The response tokens' log-probs of every sequence under the policy. */
     public double[][] policyLogProbs(List<Encoded> sequences) {
-        return logProbs(policyPass, policyHeads, sequences);
+        return logProbs(policyPass, sequences);
     }
 
     /** The response tokens' log-probs of every sequence under the reference. */
     public double[][] referenceLogProbs(List<Encoded> sequences) {
-        return logProbs(referencePass, referenceHeads, sequences);
+        return logProbs(referencePass, sequences);
     }
 
     /** Critic {@code c}'s value of the state before each response token of every sequence. */
@@ -109,13 +102,13 @@ public final class PpoStep implements AutoCloseable {
         return out;
     }
 
-    private double[][] logProbs(ShardedBackprop pass, MaskedLmHead[] heads, List<Encoded> sequences) {
+    private double[][] logProbs(ShardedBackprop pass, List<Encoded> sequences) {
         double[][] out = new double[sequences.size()][];
         for (int from = 0; from < sequences.size(); from += miniBatch) {
             ResponseBatch batch = batch(sequences.subList(from, Math.min(sequences.size(), from + miniBatch)));
             int offset = from;
-            pass.forward(batch.ids(), false, shard -> {
-                double[] tokens = heads[shard.index()].logProbs(shard.hidden(), targets(batch, shard), mask(batch, shard));
+            pass.forward(batch.ids(), shard -> {
+                double[] tokens = forwardLogProbs(batch, shard);
                 for (int r = shard.fromRow(); r < shard.toRow(); r++) {
                     out[offset + r] = batch.responseValues(tokens, shard.fromRow(), r);
                 }
@@ -125,12 +118,16 @@ public final class PpoStep implements AutoCloseable {
         return out;
     }
 
-    private static int[][] targets(ResponseBatch batch, ShardedBackprop.Shard shard) {
-        return Arrays.copyOfRange(batch.targets(), shard.fromRow(), shard.toRow());
+    /** The log-prob of each column's next token in a shard (and d(-logp)/dlogits left in its dLogits). */
+    private static double[] tokenLogProbs(ResponseBatch batch, ShardedBackprop.Shard shard) {
+        return LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(batch.targets(), shard.fromRow(), shard.toRow()),
+                Arrays.copyOfRange(batch.mask(), shard.fromRow(), shard.toRow()), shard.dLogits());
     }
 
-    private static float[][] mask(ResponseBatch batch, ShardedBackprop.Shard shard) {
-        return Arrays.copyOfRange(batch.mask(), shard.fromRow(), shard.toRow());
+    /** The same log-probs, forward only: no gradient (the shard's dLogits buffer is only scratch). */
+    private static double[] forwardLogProbs(ResponseBatch batch, ShardedBackprop.Shard shard) {
+        return LmLoss.tokenLogProbs(shard.logits(), Arrays.copyOfRange(batch.targets(), shard.fromRow(), shard.toRow()),
+                Arrays.copyOfRange(batch.mask(), shard.fromRow(), shard.toRow()), shard.dLogits());
     }
 
     /**
@@ -145,22 +142,17 @@ public final class PpoStep implements AutoCloseable {
         ResponseBatch batch = batch(miniBatchRows);
         long tokens = batch.tokens(0, batch.rows());
         List<Map<String, Double>> parts = shardMetrics(policyPass.workers());
-        double loss = policyPass.lossAndGradients(batch.ids(), false, shard -> {
+        double loss = policyPass.lossAndGradients(batch.ids(), shard -> {
             int from = shard.fromRow();
             int to = shard.toRow();
-            MaskedLmHead head = policyHeads[shard.index()];
-            double[] flat = head.tokenLogProbs(shard.hidden(), targets(batch, shard), mask(batch, shard));
+            double[] flat = tokenLogProbs(batch, shard);
             double[][] logp = new double[to - from][];
             for (int r = from; r < to; r++) {
                 logp[r - from] = batch.responseValues(flat, from, r);
             }
             ClippedPolicyLoss.Result part = ClippedPolicyLoss.compute(logp, Arrays.copyOfRange(oldLogp, from, to),
                     Arrays.copyOfRange(advantages, from, to), clip, tokens);
-            double[] tokenScale = batch.flat(part.dLogp(), from, to);
-            for (int i = 0; i < tokenScale.length; i++) {
-                tokenScale[i] = -tokenScale[i]; // the head keeps d(-logp)/dlogits: scale by -dL/dlogp
-            }
-            head.backwardPerToken(tokenScale, shard.dHidden(), shard.dLmHead());
+            LmLoss.chainTokenLogProbGradient(shard.dLogits(), batch.flat(part.dLogp(), from, to));
             parts.set(shard.index(), part.metrics());
             return part.loss();
         });

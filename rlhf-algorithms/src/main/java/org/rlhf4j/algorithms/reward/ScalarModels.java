@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.rlhf4j.algorithms.experiment.ResponseScorer;
 import org.rlhf4j.algorithms.model.EngineThreads;
+import org.rlhf4j.algorithms.model.Nd4jForward;
 import org.rlhf4j.algorithms.model.ScalarHead;
-import org.rlhf4j.algorithms.model.ShardedBackprop;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
 import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
@@ -20,11 +20,14 @@ import org.rlhf4j.api.feedback.Completion;
  * {@code <bos> prompt response <eos>} and scored at {@code <eos>} by every member; an ensemble gives
  * {@code mean - conservative * std} (the population standard deviation over members), one model its score.
  *
- * <p>Scoring runs on the engine's buffered, data-parallel forward pass ({@link ShardedBackprop#forward}, the pass the
- * critic's values and training use), {@value #BATCH} sequences at a time. <b>Lifetime:</b> an instance owns those
- * passes (activation buffers and worker threads), built on first use for each member and batch size and kept for
- * later calls, so create one per model and run, not per call; {@link #close} stops the threads (idle ones also retire
- * on their own) and drops the buffers, which are rebuilt if the instance is used again. Calls are serialised.
+ * <p>Scoring runs {@link Nd4jForward#hidden}, {@value #BATCH} sequences at a time. <b>Lifetime:</b> an instance owns
+ * one {@link Nd4jForward} per model, built on first use and kept for later calls, so create one per model and run, not
+ * per call; {@link #close} closes them (they are rebuilt if the instance is used again). Calls are serialised.
+ *
+ * <p>Not the buffered pass of training ({@code ShardedBackprop.forward}, 1.7-2.5x faster here): its float arithmetic
+ * differs in the last bits (its GELU, its attention products), and PPO's and GRPO's runs amplify a reward's last bits
+ * into other samples (measured: {@code reviews-ppo.yaml}'s PPO arm moved from gold 0.757 to 0.641-0.682), which would
+ * change every documented result of an online arm (bench/README.md, "Engine work ...").
  */
 public final class ScalarModels implements RewardFunction, ResponseScorer, AutoCloseable {
     private static final int BATCH = 64;
@@ -35,23 +38,8 @@ public final class ScalarModels implements RewardFunction, ResponseScorer, AutoC
     private final double conservative;
     private final boolean meanPooling;
     private final int workers;
-    /** Per model: the pass of {@value #BATCH} rows and the pass of the last smaller batch seen. */
-    private final Map<TransformerWeights, Passes> passes = new IdentityHashMap<>();
-
-    /** A model's buffered forward passes. */
-    private static final class Passes {
-        ShardedBackprop full;
-        ShardedBackprop rest;
-
-        void close() {
-            if (full != null) {
-                full.close();
-            }
-            if (rest != null) {
-                rest.close();
-            }
-        }
-    }
+    /** One forward pass per model scored so far. */
+    private final Map<TransformerWeights, Nd4jForward> forwards = new IdentityHashMap<>();
 
     /**
      * @param name what the models are ({@code reward-model}, {@code cost-model})
@@ -66,8 +54,8 @@ public final class ScalarModels implements RewardFunction, ResponseScorer, AutoC
     }
 
     /**
-     * As {@link #ScalarModels(String, List, SequenceEncoder, double, boolean)}, scoring each batch in {@code workers}
-     * concurrent row shards (the scores do not depend on it beyond float rounding).
+     * As {@link #ScalarModels(String, List, SequenceEncoder, double, boolean)}, with {@code workers} for the forward passes
+     * it owns (they do not change the scores).
      */
     public ScalarModels(String name, List<TransformerWeights> members, SequenceEncoder encoder, double conservative,
             boolean meanPooling, int workers) {
@@ -142,6 +130,9 @@ public final class ScalarModels implements RewardFunction, ResponseScorer, AutoC
     /** The scores of one model (a member, or any scalar-head model over the same encoder's context). */
     public synchronized double[] scoreWith(TransformerWeights model, List<Completion> completions) {
         requireNonNull(model, "model is null");
+        if (!model.heads().hasScalar()) {
+            throw new IllegalArgumentException("a scalar model needs a scalar head");
+        }
         int width = encoder.maxSeqLen();
         double[] out = new double[completions.size()];
         for (int start = 0; start < completions.size(); start += BATCH) {
@@ -155,44 +146,17 @@ public final class ScalarModels implements RewardFunction, ResponseScorer, AutoC
                 first[i - start] = encoded.first(meanPooling);
                 last[i - start] = encoded.last();
             }
-            int offset = start;
-            pass(model, ids.length, width).forward(ids, false, shard -> {
-                int from = shard.fromRow();
-                int to = shard.toRow();
-                double[] scores = ScalarHead.forward(shard.hidden(), Arrays.copyOfRange(first, from, to),
-                        Arrays.copyOfRange(last, from, to), width, model);
-                System.arraycopy(scores, 0, out, offset + from, scores.length);
-                return 0;
-            });
+            Nd4jForward forward = forwards.computeIfAbsent(model, m -> new Nd4jForward(m, workers));
+            double[] scores = ScalarHead.forward(forward.hidden(ids), first, last, width, model);
+            System.arraycopy(scores, 0, out, start, scores.length);
         }
         return out;
     }
 
-    /** The buffered pass of {@code model} for batches of {@code rows}: kept for {@value #BATCH} rows and for the last other size. */
-    private ShardedBackprop pass(TransformerWeights model, int rows, int width) {
-        if (!model.heads().hasScalar()) {
-            throw new IllegalArgumentException("a scalar model needs a scalar head");
-        }
-        Passes p = passes.computeIfAbsent(model, m -> new Passes());
-        if (rows == BATCH) {
-            if (p.full == null) {
-                p.full = new ShardedBackprop(model, rows, width, workers, 1, Map.of());
-            }
-            return p.full;
-        }
-        if (p.rest == null || p.rest.batch() != rows) {
-            if (p.rest != null) {
-                p.rest.close();
-            }
-            p.rest = new ShardedBackprop(model, rows, width, workers, 1, Map.of());
-        }
-        return p.rest;
-    }
-
-    /** Stops the scoring threads and drops the buffers (idempotent; the instance stays usable and rebuilds them). */
+    /** Closes the forward passes (idempotent; the instance stays usable and rebuilds them). */
     @Override
     public synchronized void close() {
-        passes.values().forEach(Passes::close);
-        passes.clear();
+        forwards.values().forEach(Nd4jForward::close);
+        forwards.clear();
     }
 }

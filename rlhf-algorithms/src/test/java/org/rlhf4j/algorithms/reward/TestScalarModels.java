@@ -20,9 +20,10 @@ import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.api.feedback.Completion;
 
 /**
- * Scoring on the buffered, sharded pass gives the scores of the plain forward pass ({@link Nd4jForward#hidden} and
- * {@link ScalarHead}), for a full batch of 64 and a remainder, at one token and mean-pooled, for any worker count,
- * and an ensemble combines its members as documented.
+ * Scoring gives the scores of the plain forward pass ({@link Nd4jForward#hidden} and {@link ScalarHead}) one sequence
+ * at a time, for a full batch of 64 and a remainder, at one token and mean-pooled, for any worker count, with its
+ * passes kept between calls and rebuilt after {@link ScalarModels#close}; an ensemble combines its members as
+ * documented.
  */
 class TestScalarModels {
     private static final int SEQ = 12;
@@ -30,7 +31,7 @@ class TestScalarModels {
 
     @ParameterizedTest
     @CsvSource({"1, false", "2, false", "3, true"})
-    void buffersGiveThePlainForwardsScores(int workers, boolean meanPooling) {
+    void scoresAreThePlainForwardsScores(int workers, boolean meanPooling) {
         SequenceEncoder encoder = encoder();
         TransformerWeights a = TransformerWeights.init(CONFIG, Heads.SCALAR, new Rng(11));
         TransformerWeights b = TransformerWeights.init(CONFIG, Heads.SCALAR, new Rng(12));
