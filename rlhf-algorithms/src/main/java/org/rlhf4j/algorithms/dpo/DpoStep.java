@@ -58,16 +58,7 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
         this.batch = batch;
         this.width = policy.config().maxSeqLen() - 1;
         this.backprop = new ShardedBackprop(policy, 2 * batch, width, workers, 2, gradientBuffers);
-        this.heads = heads(policy, backprop, width);
-    }
-
-    /** One LM head evaluator per shard of {@code pass}, sized for its rows. */
-    private static MaskedLmHead[] heads(TransformerWeights model, ShardedBackprop pass, int width) {
-        MaskedLmHead[] heads = new MaskedLmHead[pass.workers()];
-        for (int k = 0; k < heads.length; k++) {
-            heads[k] = new MaskedLmHead(model, pass.shardRows(k) * width);
-        }
-        return heads;
+        this.heads = MaskedLmHead.perShard(policy, backprop, width);
     }
 
     /** The gradients each step leaves, by parameter name. */
@@ -86,7 +77,7 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
         int width = model.config().maxSeqLen() - 1;
         double[][] out = new double[pairs.size()][];
         try (ShardedBackprop pass = new ShardedBackprop(model, 2 * batch, width, workers, 2, Map.of())) {
-            MaskedLmHead[] heads = heads(model, pass, width);
+            MaskedLmHead[] heads = MaskedLmHead.perShard(model, pass, width);
             for (int start = 0; start < pairs.size(); start += batch) {
                 List<Encoded[]> chunk = new ArrayList<>(pairs.subList(start, Math.min(pairs.size(), start + batch)));
                 int real = chunk.size();
@@ -98,7 +89,7 @@ public final class DpoStep implements TrainingLoop.Step, AutoCloseable {
                 pass.forward(rows.ids(), false, shard -> {
                     int from = shard.fromRow();
                     int to = shard.toRow();
-                    double[] tokens = heads[shard.index()].tokenLogProbs(shard.hidden(), Arrays.copyOfRange(rows.targets(), from, to),
+                    double[] tokens = heads[shard.index()].logProbs(shard.hidden(), Arrays.copyOfRange(rows.targets(), from, to),
                             Arrays.copyOfRange(rows.mask(), from, to));
                     System.arraycopy(PairRows.sequenceSums(tokens, to - from, width), 0, logps, from, to - from);
                     return 0;

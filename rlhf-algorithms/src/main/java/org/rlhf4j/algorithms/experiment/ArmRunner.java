@@ -177,7 +177,10 @@ final class ArmRunner {
                         train = concat(train, roundTrain);
                         heldOut = concat(heldOut, split.get(1));
                         allRounds.addAll(roundPairs);
+                        Models previous = models; // the arm's own (rounds > 1 reuses no other arm's models): closed once replaced
                         models = models(arm, round, rewardModelConfig, train, heldOut, earlier, summary, warnings);
+                        previous.reward().ifPresent(ScalarModels::close);
+                        previous.cost().ifPresent(ScalarModels::close);
                     }
                     Optional<RewardFunction> rewards = rewards(models.reward(), models.cost());
                     if ((rewards.isEmpty() || arm.config().rewardMix().isPresent()) && source != null && source.givesScores()) {
@@ -262,7 +265,7 @@ final class ArmRunner {
             List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), rewardPairs(train), config,
                     PairObjective.reward(config), setting(name, "reward_model", round));
             rewardModel = Optional.of(new ScalarModels("reward-model", members, shared.encoder(), config.conservative(),
-                    config.pooling() == RewardModelConfig.Pooling.MEAN));
+                    config.pooling() == RewardModelConfig.Pooling.MEAN, shared.workers()));
             summary.set("reward_model", reports.rewardModel(rewardModel.get(), heldOut, roundWarnings, name));
         }
         Optional<ScalarModels> costModel = Optional.empty();
@@ -282,7 +285,7 @@ final class ArmRunner {
             List<TransformerWeights> members = ScalarModelTrainer.train(shared.sft(), pairs, config, PairObjective.cost(config),
                     setting(name, "cost_model", round));
             costModel = Optional.of(new ScalarModels("cost-model", members, shared.encoder(), config.conservative(),
-                    config.pooling() == RewardModelConfig.Pooling.MEAN));
+                    config.pooling() == RewardModelConfig.Pooling.MEAN, shared.workers()));
             summary.set("cost_model", reports.costModel(costModel.get(), heldOut, roundWarnings, name));
         }
         return new Models(rewardModel, costModel);

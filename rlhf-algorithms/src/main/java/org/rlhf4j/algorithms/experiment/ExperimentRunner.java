@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.rlhf4j.algorithms.arm.PolicyBackbone;
 import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
+import org.rlhf4j.algorithms.reward.ScalarModels;
 import org.rlhf4j.algorithms.train.ProgressListener;
 import org.rlhf4j.api.config.ArmPlan;
 import org.rlhf4j.api.config.ExperimentPlan;
@@ -109,17 +110,26 @@ public final class ExperimentRunner {
         List<String> warnings = new ArrayList<>();
         ArrayNode arms = summary.putArray("arms");
         summary.put("status", "running");
-        for (ArmPlan arm : plan.arms()) {
-            ArmRunner.Outcome outcome = runner.run(arm, done);
-            done.put(arm.name(), outcome);
-            arms.add(outcome.summary());
-            samples.addAll(SampleLines.of(arm.name(), outcome.samples()));
-            warnings.addAll(outcome.warnings());
-            outcome.warnings().forEach(warning -> log.println("WARNING: " + warning));
-            run.writeSamples(samples);
-            summary.putPOJO("warnings", List.copyOf(warnings));
-            summary.put("wall_seconds", (System.nanoTime() - started) / 1e9);
-            run.writeSummary(summary);
+        try {
+            for (ArmPlan arm : plan.arms()) {
+                ArmRunner.Outcome outcome = runner.run(arm, done);
+                done.put(arm.name(), outcome);
+                arms.add(outcome.summary());
+                samples.addAll(SampleLines.of(arm.name(), outcome.samples()));
+                warnings.addAll(outcome.warnings());
+                outcome.warnings().forEach(warning -> log.println("WARNING: " + warning));
+                run.writeSamples(samples);
+                summary.putPOJO("warnings", List.copyOf(warnings));
+                summary.put("wall_seconds", (System.nanoTime() - started) / 1e9);
+                run.writeSummary(summary);
+            }
+        }
+        finally {
+            // the reward and cost models live for the run (later arms may reuse them): their scoring passes end here
+            done.values().forEach(outcome -> {
+                outcome.rewardModel().ifPresent(ScalarModels::close);
+                outcome.costModel().ifPresent(ScalarModels::close);
+            });
         }
         summary.put("status", "complete");
         summary.putPOJO("warnings", List.copyOf(warnings));

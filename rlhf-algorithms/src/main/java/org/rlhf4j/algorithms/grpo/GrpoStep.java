@@ -66,8 +66,8 @@ public final class GrpoStep implements AutoCloseable {
         float[][] mask = batch.mask();
         double[][] ref = new double[rows][];
         referencePass.forward(ids, shard -> {
-            double[] tokens = LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(targets, shard.fromRow(), shard.toRow()),
-                    Arrays.copyOfRange(mask, shard.fromRow(), shard.toRow()), shard.dLogits());
+            double[] tokens = LmLoss.tokenLogProbs(shard.logits(), Arrays.copyOfRange(targets, shard.fromRow(), shard.toRow()),
+                    Arrays.copyOfRange(mask, shard.fromRow(), shard.toRow()), shard.dLogits()); // forward only: no gradient
             for (int r = shard.fromRow(); r < shard.toRow(); r++) {
                 ref[r] = batch.responseValues(tokens, shard.fromRow(), r);
             }

@@ -46,6 +46,8 @@ final class BlockOps {
     private final INDArray colB;
     private final INDArray ndB;
     private final INDArray ndC;
+    /** FLOAT activations: a bias is written into every row by a Java copy (see {@link #addBias}). */
+    private final boolean javaRows;
 
     /** Buffers for {@code [rows, d]} activations of type {@code dataType}. */
     BlockOps(DataType dataType, int rows, int d, double layerNormEps) {
@@ -60,6 +62,7 @@ final class BlockOps {
         colB = Nd4j.create(dataType, rows, 1);
         ndB = Nd4j.create(dataType, rows, d);
         ndC = Nd4j.create(dataType, rows, d);
+        javaRows = dataType == DataType.FLOAT;
     }
 
     int rows() {
@@ -103,9 +106,14 @@ final class BlockOps {
 
     /**
      * {@code out = beta * out + ones[rows,1] @ bias[1,cols]}: adds (beta 1) or writes (beta 0) the bias in every
-     * row as a rank-1 matrix product, several times faster than a broadcast row-vector add here.
+     * row as a rank-1 matrix product, several times faster than a broadcast row-vector add here; for FLOAT arrays the
+     * write (beta 0) is a Java copy of the bias into every row (3-4x less than the product).
      */
     void addBias(INDArray out, INDArray bias, double beta) {
+        if (javaRows && beta == 0.0 && out.rank() == 2 && out.size(0) == rows && allPlainFloat(out, bias)) {
+            writeBiasJava(out, bias); // (adding stays a product: a Java read-modify-write pass measured 2x slower)
+            return;
+        }
         Nd4j.gemm(onesN, bias.reshape(1, bias.length()), out, false, false, 1.0, beta);
     }
 
@@ -117,6 +125,23 @@ final class BlockOps {
     /** out {@code [cols]} = column sums of {@code a [rows,cols]} (as ones[1,rows] @ a). */
     void colSum(INDArray a, INDArray out) {
         Nd4j.gemm(onesRowN, a, out.reshape(1, out.length()), false, false, 1.0, 0.0);
+    }
+
+    /** {@code out[r] = bias} for every row: the bias copied into one chunk of rows, the chunk copied down the array (exact). */
+    private void writeBiasJava(INDArray out, INDArray bias) {
+        int cols = (int) out.size(1);
+        FloatBuffer fo = floats(out);
+        float[] b = new float[cols];
+        floats(bias).get(0, b, 0, cols);
+        int perChunk = Math.max(1, Math.min(rows, CHUNK / cols));
+        float[] o = new float[cols * perChunk];
+        for (int r = 0; r < perChunk; r++) {
+            System.arraycopy(b, 0, o, r * cols, cols);
+        }
+        for (int r0 = 0; r0 < rows; r0 += perChunk) {
+            int nr = Math.min(perChunk, rows - r0);
+            fo.put(r0 * cols, o, 0, nr * cols);
+        }
     }
 
     /** Floats per chunk of the Java element-wise loops over native arrays (fits the L2 cache with room to spare). */

@@ -37,7 +37,7 @@ public final class LmLoss {
      * @throws IllegalArgumentException if the mask has a nonzero entry and {@code normaliser} is not positive
      */
     public static double maskedCrossEntropy(INDArray logits, int[][] targets, float[][] mask, double normaliser, INDArray dLogits) {
-        return crossEntropy(logits, targets, mask, normaliser, dLogits, null);
+        return crossEntropy(logits, targets, mask, normaliser, dLogits, null, true);
     }
 
     /**
@@ -50,7 +50,19 @@ public final class LmLoss {
     public static double[] tokenLogProbsAndGradient(INDArray logits, int[][] targets, float[][] mask, INDArray dLogits) {
         requireNonNull(logits, "logits is null");
         double[] logp = new double[(int) logits.size(0)];
-        crossEntropy(logits, targets, mask, 1.0, dLogits, logp);
+        crossEntropy(logits, targets, mask, 1.0, dLogits, logp, true);
+        return logp;
+    }
+
+    /**
+     * The token log-probs of {@link #tokenLogProbsAndGradient} (the same values, in double), without the gradient: for
+     * forward-only passes (a frozen reference, the log-probs at sampling). {@code scratch} (a distinct plain c-ordered
+     * array of the logits' shape) is clobbered.
+     */
+    public static double[] tokenLogProbs(INDArray logits, int[][] targets, float[][] mask, INDArray scratch) {
+        requireNonNull(logits, "logits is null");
+        double[] logp = new double[(int) logits.size(0)];
+        crossEntropy(logits, targets, mask, 1.0, scratch, logp, false);
         return logp;
     }
 
@@ -71,9 +83,12 @@ public final class LmLoss {
         dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(scale.length, 1));
     }
 
-    /** {@link #maskedCrossEntropy}, also writing each masked row's target log-prob into {@code logpOut} when not null. */
+    /**
+     * {@link #maskedCrossEntropy}, also writing each masked row's target log-prob into {@code logpOut} when not null; with
+     * {@code gradient} false, {@code dLogits} is only scratch (it holds exp(logits) or the softmax afterwards).
+     */
     private static double crossEntropy(INDArray logits, int[][] targets, float[][] mask, double normaliser, INDArray dLogits,
-            double[] logpOut) {
+            double[] logpOut, boolean gradient) {
         requireNonNull(logits, "logits is null");
         requireNonNull(targets, "targets is null");
         requireNonNull(mask, "mask is null");
@@ -114,8 +129,10 @@ public final class LmLoss {
                 weight[r] = m / count;
                 scale[r] = weight[r] / sums[r];
             }
-            dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(rows, 1));
-            subtractAtTargets(dLogits, targets, weight, v, t);
+            if (gradient) {
+                dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(rows, 1));
+                subtractAtTargets(dLogits, targets, weight, v, t);
+            }
             return nll / count;
         }
         Nd4j.exec(new SoftMax(logits, dLogits, -1));
@@ -139,9 +156,11 @@ public final class LmLoss {
             nll -= m * logp;
             weight[r] = m / count;
         }
-        // broadcasting multiply by a [rows,1] column (BroadcastMulOp along dimension 0 is 30x slower)
-        dLogits.muli(Nd4j.createFromArray(weight).castTo(dLogits.dataType()).reshape(rows, 1));
-        subtractAtTargets(dLogits, targets, weight, v, t);
+        if (gradient) {
+            // broadcasting multiply by a [rows,1] column (BroadcastMulOp along dimension 0 is 30x slower)
+            dLogits.muli(Nd4j.createFromArray(weight).castTo(dLogits.dataType()).reshape(rows, 1));
+            subtractAtTargets(dLogits, targets, weight, v, t);
+        }
         return nll / count;
     }
 

@@ -34,6 +34,7 @@ public final class MaskedLmHead {
     private int seqLen;
     private INDArray hiddenRows;
     private INDArray dLogits;
+    private boolean gradientKept;
 
     /**
      * @param weights a model with an LM head (read at every call: updates are seen)
@@ -58,12 +59,34 @@ public final class MaskedLmHead {
         dSelectedFull = Nd4j.create(dt, capacity, d);
     }
 
+    /** One evaluator per shard of {@code pass} over {@code model}, each sized for its shard's rows of {@code seqLen} columns. */
+    public static MaskedLmHead[] perShard(TransformerWeights model, ShardedBackprop pass, int seqLen) {
+        requireNonNull(pass, "pass is null");
+        MaskedLmHead[] heads = new MaskedLmHead[pass.workers()];
+        for (int k = 0; k < heads.length; k++) {
+            heads[k] = new MaskedLmHead(model, pass.shardRows(k) * seqLen);
+        }
+        return heads;
+    }
+
     /**
      * Token log-probs of {@code targets [B][T]} under the LM head on {@code hidden [B*T,D]} (final hidden states):
      * {@code logp[b*T+t]} where {@code mask[b][t] != 0}, 0 elsewhere; keeps {@code (softmax - onehot) * mask} at the
      * masked rows for {@link #backward}.
      */
     public double[] tokenLogProbs(INDArray hidden, int[][] targets, float[][] mask) {
+        return evaluate(hidden, targets, mask, true);
+    }
+
+    /**
+     * The same log-probs as {@link #tokenLogProbs}, forward only: no gradient is kept (a frozen reference, the
+     * log-probs at sampling), so no backward pass may follow.
+     */
+    public double[] logProbs(INDArray hidden, int[][] targets, float[][] mask) {
+        return evaluate(hidden, targets, mask, false);
+    }
+
+    private double[] evaluate(INDArray hidden, int[][] targets, float[][] mask, boolean withGradient) {
         requireNonNull(hidden, "hidden is null");
         requireNonNull(targets, "targets is null");
         requireNonNull(mask, "mask is null");
@@ -83,6 +106,7 @@ public final class MaskedLmHead {
                 selected[count++] = r;
             }
         }
+        gradientKept = withGradient;
         double[] logp = new double[rows];
         if (count == 0) {
             return logp;
@@ -100,7 +124,8 @@ public final class MaskedLmHead {
         INDArray logits = first(logitsFull);
         dLogits = first(dLogitsFull);
         Nd4j.gemm(hiddenRows, lmHead, logits, false, false, 1.0, 0.0);
-        double[] part = LmLoss.tokenLogProbsAndGradient(logits, selectedTargets, selectedMask, dLogits);
+        double[] part = withGradient ? LmLoss.tokenLogProbsAndGradient(logits, selectedTargets, selectedMask, dLogits)
+                : LmLoss.tokenLogProbs(logits, selectedTargets, selectedMask, dLogits);
         for (int i = 0; i < count; i++) {
             logp[rowsSelected[i]] = part[i];
         }
@@ -114,16 +139,23 @@ public final class MaskedLmHead {
      */
     public void backward(double[] sequenceScale, INDArray dHidden, INDArray dLmHead) {
         requireNonNull(sequenceScale, "sequenceScale is null");
+        double[] scale = new double[count];
+        for (int i = 0; i < count; i++) {
+            scale[i] = sequenceScale[selected[i] / seqLen];
+        }
+        backwardScaled(scale, dHidden, dLmHead);
+    }
+
+    private void backwardScaled(double[] scale, INDArray dHidden, INDArray dLmHead) {
         requireNonNull(dHidden, "dHidden is null");
         requireNonNull(dLmHead, "dLmHead is null");
+        if (!gradientKept) {
+            throw new IllegalStateException("backward needs tokenLogProbs first (logProbs keeps no gradient)");
+        }
         if (count == 0) {
             dHidden.assign(0);
             dLmHead.assign(0);
             return;
-        }
-        double[] scale = new double[count];
-        for (int i = 0; i < count; i++) {
-            scale[i] = sequenceScale[selected[i] / seqLen];
         }
         dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(count, 1));
         Nd4j.gemm(hiddenRows, dLogits, dLmHead, true, false, 1.0, 0.0);

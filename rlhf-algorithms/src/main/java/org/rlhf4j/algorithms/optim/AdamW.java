@@ -117,9 +117,50 @@ public final class AdamW {
     public double update(Map<String, INDArray> grads) {
         requireNonNull(grads, "grads is null");
         if (grads.keySet().equals(g.keySet())) {
-            return updateAll(grads);
+            return updateAll(grads, Double.NaN);
         }
-        double norm = GradClip.globalNorm(grads.values());
+        return updateSome(grads, GradClip.globalNorm(grads.values()));
+    }
+
+    /**
+     * The global L2 norm of {@code grads}, as {@link #update} computes it before clipping: one BLAS dot product over the
+     * flat buffer when {@code grads} are this optimizer's {@link #gradientBuffers()} (the usual case), else one norm per
+     * array.
+     */
+    public double gradientNorm(Map<String, INDArray> grads) {
+        requireNonNull(grads, "grads is null");
+        return ownBuffers(grads) ? flatNorm() : GradClip.globalNorm(grads.values());
+    }
+
+    /**
+     * {@link #update(Map)} with the norm already known: {@code norm} must be {@link #gradientNorm} of the same, unchanged
+     * {@code grads} (a caller that checks the norm before updating computes it once).
+     */
+    public double update(Map<String, INDArray> grads, double norm) {
+        requireNonNull(grads, "grads is null");
+        if (ownBuffers(grads)) {
+            return updateAll(grads, norm);
+        }
+        return grads.keySet().equals(g.keySet()) ? updateAll(grads, Double.NaN) : updateSome(grads, norm);
+    }
+
+    private boolean ownBuffers(Map<String, INDArray> grads) {
+        if (!grads.keySet().equals(g.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+            if (e.getValue() != g.get(e.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private double flatNorm() {
+        return Math.sqrt(Nd4j.getBlasWrapper().dot(gFlat, gFlat));
+    }
+
+    private double updateSome(Map<String, INDArray> grads, double norm) {
         if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
             double scale = config.maxGradNorm() / (norm + 1e-6);
             grads.values().forEach(g -> g.muli(scale));
@@ -142,15 +183,15 @@ public final class AdamW {
         return norm;
     }
 
-    /** Every parameter has a gradient: one pass over the flat buffers. */
-    private double updateAll(Map<String, INDArray> grads) {
+    /** Every parameter has a gradient: one pass over the flat buffers ({@code knownNorm} NaN: compute the norm). */
+    private double updateAll(Map<String, INDArray> grads, double knownNorm) {
         for (Map.Entry<String, INDArray> e : grads.entrySet()) {
             INDArray buffer = g.get(e.getKey());
             if (e.getValue() != buffer) {
                 buffer.assign(e.getValue());
             }
         }
-        double norm = Math.sqrt(Nd4j.getBlasWrapper().dot(gFlat, gFlat));
+        double norm = Double.isNaN(knownNorm) ? flatNorm() : knownNorm;
         if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
             gFlat.muli(config.maxGradNorm() / (norm + 1e-6));
         }

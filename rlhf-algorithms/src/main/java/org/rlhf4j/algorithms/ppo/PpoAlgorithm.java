@@ -16,13 +16,10 @@ import org.rlhf4j.algorithms.arm.ArmContext;
 import org.rlhf4j.algorithms.arm.ArmTraining;
 import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
 import org.rlhf4j.algorithms.generation.Generator;
-import org.rlhf4j.algorithms.loss.Gae;
 import org.rlhf4j.algorithms.model.Heads;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.GradClip;
 import org.rlhf4j.algorithms.optim.LrSchedule;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
 import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.rollout.Rollouts;
@@ -142,7 +139,7 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
                             config.temperature(), new Rng(Seeds.derive(context.seed(), "rollouts", Long.toString(s))));
                     Map<String, Double> metrics = new LinkedHashMap<>(rewards.observe(sampled.completions(), s));
                     Rewards scored = rewards.score(sampled.completions());
-                    Iteration it = new Iteration(sampled, scored, step, kl.value(), multiplier, costWindow);
+                    PpoIteration it = new PpoIteration(config, sampled, scored, step, kl.value(), multiplier, costWindow);
                     it.optimise(step, policyOptimizer, criticOptimizers, new Rng(Seeds.derive(context.seed(), "minibatches", Long.toString(s))));
                     kl.update(it.meanKl(), rollouts);
                     metrics.putAll(it.metrics());
@@ -182,189 +179,6 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
     private AdamW.Config optimizerConfig(double lr, int updates) {
         return new AdamW.Config(new LrSchedule(lr, Math.min(config.warmup(), updates), updates, 1.0), 0.9, 0.95, 1e-8,
                 config.weightDecay(), config.maxGradNorm());
-    }
-
-    /** One iteration's rollouts: their per-token quantities, advantages and the epochs of updates on them. */
-    private final class Iteration {
-        private final List<Encoded> sequences;
-        private final double[][] logp;
-        private final double[][][] values;
-        private final double[][][] returns;
-        private final double[][] advantages;
-        private final Map<String, Double> metrics = new LinkedHashMap<>();
-        private final double meanKl;
-        private double loss = Double.NaN;
-
-        Iteration(Rollouts sampled, Rewards scored, PpoStep step, double beta, Optional<LagrangeMultiplier> multiplier,
-                ArrayDeque<Double> costWindow) {
-            sequences = sampled.sequences();
-            int n = sequences.size();
-            logp = step.policyLogProbs(sequences);
-            double[][] ref = step.referenceLogProbs(sequences);
-            int critics = lagrangian ? 2 : 1;
-            values = new double[critics][][];
-            for (int c = 0; c < critics; c++) {
-                values[c] = step.values(c, sequences);
-            }
-            double[] scores = scored.rewards();
-            double[] costs = scored.costs().orElse(null);
-            double[][] tokenRewards = new double[n][];
-            double[][] tokenCosts = new double[n][];
-            double klSum = 0;
-            double entropySum = 0;
-            for (int i = 0; i < n; i++) {
-                int length = logp[i].length;
-                tokenRewards[i] = new double[length];
-                tokenCosts[i] = new double[length];
-                for (int t = 0; t < length; t++) {
-                    double k = logp[i][t] - ref[i][t];
-                    tokenRewards[i][t] = -beta * k;
-                    tokenCosts[i][t] = beta * k;
-                    klSum += k;
-                    entropySum -= logp[i][t];
-                }
-                if (length > 0) {
-                    tokenRewards[i][length - 1] += scores[i];
-                    if (costs != null) {
-                        tokenCosts[i][length - 1] += costs[i];
-                    }
-                }
-            }
-            meanKl = klSum / n;
-            Gae.Result reward = Gae.compute(tokenRewards, values[0], config.gamma(), config.lam());
-            returns = new double[critics][][];
-            returns[0] = reward.returns();
-            advantages = reward.advantages();
-            double meanScore = mean(scores);
-            metrics.put("objective/kl", meanKl);
-            metrics.put("objective/kl_coef", beta);
-            metrics.put("objective/entropy", entropySum / n);
-            metrics.put("objective/scores", meanScore);
-            metrics.put("objective/non_score_reward", -beta * meanKl);
-            metrics.put("objective/rlhf_reward", meanScore - beta * meanKl);
-            if (costs != null) {
-                metrics.put("objective/costs", mean(costs));
-            }
-            if (multiplier.isPresent()) {
-                for (double cost : costs) {
-                    costWindow.addLast(cost);
-                    while (costWindow.size() > config.costWindow()) {
-                        costWindow.removeFirst();
-                    }
-                }
-                double windowCost = costWindow.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-                multiplier.get().update(windowCost);
-                double rewardWeight = multiplier.get().rewardWeight(); // 1 / (1 + lambda)
-                Gae.Result cost = Gae.compute(tokenCosts, values[1], config.gamma(), config.lam());
-                returns[1] = cost.returns();
-                for (int i = 0; i < n; i++) {
-                    for (int t = 0; t < advantages[i].length; t++) {
-                        advantages[i][t] = rewardWeight * advantages[i][t] - (1 - rewardWeight) * cost.advantages()[i][t];
-                    }
-                }
-                metrics.put("lagrangian/lambda", multiplier.get().value());
-                metrics.put("lagrangian/window_cost", windowCost);
-                metrics.put("lagrangian/threshold", multiplier.get().threshold());
-            }
-            if (config.whitenAdvantages()) {
-                Gae.whiten(advantages);
-            }
-        }
-
-        double meanKl() {
-            return meanKl;
-        }
-
-        double loss() {
-            return loss;
-        }
-
-        Map<String, Double> metrics() {
-            return metrics;
-        }
-
-        /** The epochs of minibatch updates; non-finite updates are skipped and counted. */
-        void optimise(PpoStep step, AdamW policyOptimizer, List<AdamW> criticOptimizers, Rng shuffle) {
-            int n = sequences.size();
-            int miniBatch = n / config.miniBatches();
-            Map<String, Double> sums = new LinkedHashMap<>();
-            int applied = 0;
-            int skipped = 0;
-            int epochs = 0;
-            double lossSum = 0;
-            for (int e = 0; e < config.ppoEpochs(); e++) {
-                int[] order = shuffle.permutation(n);
-                double epochKl = 0;
-                for (int b = 0; b < config.miniBatches(); b++) {
-                    int[] rows = java.util.Arrays.copyOfRange(order, b * miniBatch, (b + 1) * miniBatch);
-                    List<Encoded> mb = pick(sequences, rows);
-                    PpoStep.Update policy = step.policyUpdate(mb, pick(logp, rows), pick(advantages, rows), config.clip());
-                    double norm = GradClip.globalNorm(step.policyGradients().values());
-                    List<PpoStep.Update> criticUpdates = new ArrayList<>();
-                    boolean finite = Double.isFinite(policy.loss()) && Double.isFinite(norm);
-                    for (int c = 0; c < criticOptimizers.size(); c++) {
-                        PpoStep.Update critic = step.criticUpdate(c, mb, pick(values[c], rows), pick(returns[c], rows), config.valueClip());
-                        criticUpdates.add(critic);
-                        finite &= Double.isFinite(critic.loss()) && Double.isFinite(GradClip.globalNorm(step.criticGradients(c).values()));
-                    }
-                    if (!finite) {
-                        skipped++;
-                        continue;
-                    }
-                    policyOptimizer.update(step.policyGradients());
-                    for (int c = 0; c < criticOptimizers.size(); c++) {
-                        criticOptimizers.get(c).update(step.criticGradients(c));
-                    }
-                    applied++;
-                    lossSum += policy.loss() + criticUpdates.get(0).loss();
-                    sums.merge("policy/approxkl_avg", policy.metrics().get("approxkl"), Double::sum);
-                    sums.merge("policy/clipfrac_avg", policy.metrics().get("clipfrac"), Double::sum);
-                    sums.merge("val/ratio", policy.metrics().get("ratio"), Double::sum);
-                    sums.merge("loss/policy_avg", policy.loss(), Double::sum);
-                    sums.merge("loss/value_avg", criticUpdates.get(0).loss(), Double::sum);
-                    sums.merge("val/clipfrac_avg", criticUpdates.get(0).metrics().get("clipfrac"), Double::sum);
-                    sums.merge("val/error", criticUpdates.get(0).metrics().get("error"), Double::sum);
-                    sums.merge("policy/grad_norm", norm, Double::sum);
-                    if (criticUpdates.size() > 1) {
-                        sums.merge("loss/cost_value_avg", criticUpdates.get(1).loss(), Double::sum);
-                    }
-                    epochKl += policy.metrics().get("approxkl");
-                }
-                epochs++;
-                if (config.stopKl() != null && epochKl / config.miniBatches() > config.stopKl()) {
-                    break;
-                }
-            }
-            int count = applied;
-            sums.forEach((key, sum) -> metrics.put(key, sum / count));
-            metrics.put("ppo/epochs", (double) epochs);
-            metrics.put("ppo/skipped_updates", (double) skipped);
-            loss = applied > 0 ? lossSum / applied : Double.NaN;
-        }
-    }
-
-    private static <T> List<T> pick(List<T> all, int[] rows) {
-        List<T> out = new ArrayList<>(rows.length);
-        for (int row : rows) {
-            out.add(all.get(row));
-        }
-        return out;
-    }
-
-    private static double[][] pick(double[][] all, int[] rows) {
-        double[][] out = new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = all[rows[i]];
-        }
-        return out;
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return values.length > 0 ? sum / values.length : 0;
     }
 
     /**

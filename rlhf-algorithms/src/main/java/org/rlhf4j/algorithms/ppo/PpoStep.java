@@ -108,7 +108,7 @@ public final class PpoStep implements AutoCloseable {
             ResponseBatch batch = batch(sequences.subList(from, Math.min(sequences.size(), from + miniBatch)));
             int offset = from;
             pass.forward(batch.ids(), shard -> {
-                double[] tokens = tokenLogProbs(batch, shard);
+                double[] tokens = forwardLogProbs(batch, shard);
                 for (int r = shard.fromRow(); r < shard.toRow(); r++) {
                     out[offset + r] = batch.responseValues(tokens, shard.fromRow(), r);
                 }
@@ -121,6 +121,12 @@ public final class PpoStep implements AutoCloseable {
     /** The log-prob of each column's next token in a shard (and d(-logp)/dlogits left in its dLogits). */
     private static double[] tokenLogProbs(ResponseBatch batch, ShardedBackprop.Shard shard) {
         return LmLoss.tokenLogProbsAndGradient(shard.logits(), Arrays.copyOfRange(batch.targets(), shard.fromRow(), shard.toRow()),
+                Arrays.copyOfRange(batch.mask(), shard.fromRow(), shard.toRow()), shard.dLogits());
+    }
+
+    /** The same log-probs, forward only: no gradient (the shard's dLogits buffer is only scratch). */
+    private static double[] forwardLogProbs(ResponseBatch batch, ShardedBackprop.Shard shard) {
+        return LmLoss.tokenLogProbs(shard.logits(), Arrays.copyOfRange(batch.targets(), shard.fromRow(), shard.toRow()),
                 Arrays.copyOfRange(batch.mask(), shard.fromRow(), shard.toRow()), shard.dLogits());
     }
 

@@ -13,7 +13,6 @@ import org.rlhf4j.algorithms.checkpoint.Checkpoint;
 import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.GradClip;
 
 /**
  * Runs the optimizer steps of one training phase of an arm (a reward model, a cost model, DPO):
@@ -202,7 +201,7 @@ public final class TrainingLoop {
         for (long s = start + 1; s <= options.steps(); s++) {
             double lr = optimizer.currentLr();
             StepResult result = step.compute(s, order.batch(s));
-            double norm = step.updatesItself() ? 0 : GradClip.globalNorm(gradients.values());
+            double norm = step.updatesItself() ? 0 : optimizer.gradientNorm(gradients);
             if (!Double.isFinite(result.loss()) || !Double.isFinite(norm)) {
                 skipped++;
                 skippedInWindow++;
@@ -217,7 +216,7 @@ public final class TrainingLoop {
                 windowSteps++;
                 window.merge(prefix + "loss", result.loss(), Double::sum);
                 if (!step.updatesItself()) {
-                    optimizer.update(gradients);
+                    optimizer.update(gradients, norm); // the norm computed once, for the check and the clipping
                     window.merge(prefix + "grad_norm", norm, Double::sum);
                 }
                 result.metrics().forEach((name, value) -> window.merge(name, value, Double::sum));

@@ -70,4 +70,63 @@ class BlockOpsTest {
         assertEquals(0.0, c2.sub(Nd4j.matmul(a, b, true, false, false)).amaxNumber().doubleValue(), 1e-5);
         assertThrows(IllegalArgumentException.class, () -> BlockOps.floats(block.permute(0, 1, 3, 2)));
     }
+
+    /**
+     * A FLOAT instance (whose bias write is a Java copy, in chunks of 42 rows of 96 here, the last one short) gives a
+     * DOUBLE instance's layer norm forward and backward, bias adds and column sums on the same numbers, to float
+     * rounding, and writes the bias exactly.
+     */
+    @Test
+    void floatInstancesMatchDoubleInstances() {
+        int rows = 70;
+        int d = 96;
+        BlockOps f = new BlockOps(DataType.FLOAT, rows, d, 1e-5);
+        BlockOps g = new BlockOps(DataType.DOUBLE, rows, d, 1e-5);
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.randn(DataType.FLOAT, rows, d).muli(3).addi(1);
+        INDArray gain = Nd4j.randn(DataType.FLOAT, d);
+        INDArray bias = Nd4j.randn(DataType.FLOAT, d);
+        INDArray da = Nd4j.randn(DataType.FLOAT, rows, d);
+        INDArray dX0 = Nd4j.randn(DataType.FLOAT, rows, d);
+
+        INDArray xhat = x.ulike();
+        INDArray rstd = Nd4j.create(DataType.FLOAT, rows, 1);
+        INDArray out = x.ulike();
+        f.layerNorm(x, xhat, rstd, gain, bias, out);
+        INDArray xhatD = Nd4j.create(DataType.DOUBLE, rows, d);
+        INDArray rstdD = Nd4j.create(DataType.DOUBLE, rows, 1);
+        INDArray outD = Nd4j.create(DataType.DOUBLE, rows, d);
+        g.layerNorm(x.castTo(DataType.DOUBLE), xhatD, rstdD, gain.castTo(DataType.DOUBLE), bias.castTo(DataType.DOUBLE), outD);
+        assertClose(xhatD, xhat, 2e-6);
+        assertClose(rstdD, rstd, 2e-6);
+        assertClose(outD, out, 1e-5);
+
+        INDArray dGain = Nd4j.rand(DataType.FLOAT, d); // written whole
+        INDArray dBias = Nd4j.rand(DataType.FLOAT, d);
+        INDArray dX = dX0.dup(); // added to
+        f.layerNormBackward(da.dup(), xhat, rstd, gain, dGain, dBias, dX);
+        INDArray dGainD = Nd4j.create(DataType.DOUBLE, d);
+        INDArray dBiasD = Nd4j.create(DataType.DOUBLE, d);
+        INDArray dXD = dX0.castTo(DataType.DOUBLE);
+        g.layerNormBackward(da.castTo(DataType.DOUBLE), xhatD, rstdD, gain.castTo(DataType.DOUBLE), dGainD, dBiasD, dXD);
+        assertClose(dGainD, dGain, 2e-5);
+        assertClose(dBiasD, dBias, 2e-5);
+        assertClose(dXD, dX, 2e-5);
+
+        INDArray wide = Nd4j.randn(DataType.FLOAT, rows, 3 * d);
+        INDArray wideBias = Nd4j.randn(DataType.FLOAT, 3 * d);
+        INDArray sums = Nd4j.create(DataType.FLOAT, 3 * d);
+        f.colSum(wide, sums);
+        assertClose(wide.castTo(DataType.DOUBLE).sum(0), sums, 2e-5);
+        INDArray added = wide.dup();
+        f.addBias(added, wideBias, 1.0);
+        assertClose(wide.castTo(DataType.DOUBLE).addRowVector(wideBias.castTo(DataType.DOUBLE)), added, 1e-6);
+        f.addBias(added, wideBias, 0.0);
+        assertClose(Nd4j.zeros(DataType.DOUBLE, rows, 3 * d).addRowVector(wideBias.castTo(DataType.DOUBLE)), added, 0);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double tol) {
+        double scale = Math.max(1, expected.amaxNumber().doubleValue());
+        assertEquals(0.0, expected.sub(actual.castTo(DataType.DOUBLE).reshape(expected.shape())).amaxNumber().doubleValue(), tol * scale);
+    }
 }

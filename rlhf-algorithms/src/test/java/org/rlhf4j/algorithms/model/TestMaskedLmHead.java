@@ -33,10 +33,7 @@ class TestMaskedLmHead {
         int b = 3;
         int t = 5;
         Rng rng = new Rng(4);
-        INDArray hidden = Nd4j.create(precision.dt, b * t, 8);
-        for (int i = 0; i < b * t * 8; i++) {
-            hidden.putScalar(i, rng.nextGaussian());
-        }
+        INDArray hidden = gaussian(precision, b * t, rng);
         int[][] targets = new int[b][t];
         float[][] mask = {{0, 1, 1, 0, 0}, {0, 0, 0, 0, 0}, {1, 1, 1, 1, 1}};
         for (int[] row : targets) {
@@ -74,6 +71,30 @@ class TestMaskedLmHead {
 
     @ParameterizedTest
     @EnumSource(Precision.class)
+    void forwardOnlyLogProbsAreTheSameNumbersAndKeepNoGradient(Precision precision) {
+        TransformerWeights w = TransformerWeights.init(CONFIG, Heads.LM, new Rng(5), precision.dt);
+        int b = 2;
+        int t = 4;
+        INDArray hidden = gaussian(precision, b * t, new Rng(6));
+        int[][] targets = {{1, 5, 12, 0}, {7, 7, 3, 9}};
+        float[][] mask = {{0, 1, 1, 1}, {1, 0, 1, 0}};
+        INDArray logits = hidden.mmul(w.get(ParamNames.LM_HEAD));
+        double[] full = LmLoss.tokenLogProbs(logits, targets, mask, logits.ulike());
+        double[] fullWithGradient = LmLoss.tokenLogProbsAndGradient(logits, targets, mask, logits.ulike());
+        MaskedLmHead head = new MaskedLmHead(w, b * t);
+        double[] forwardOnly = head.logProbs(hidden, targets, mask);
+        assertThrows(IllegalStateException.class, () -> head.backward(new double[] {1, 1}, Nd4j.create(precision.dt, b * t, 8),
+                Nd4j.create(precision.dt, 8, 13)), "no gradient is kept by a forward-only pass");
+        double[] withGradient = head.tokenLogProbs(hidden, targets, mask);
+        for (int r = 0; r < b * t; r++) {
+            assertEquals(withGradient[r], forwardOnly[r], 0.0, "row " + r + ": the same arithmetic");
+            assertEquals(fullWithGradient[r], full[r], 0.0, "row " + r + ": LmLoss without the gradient, the same numbers");
+            assertEquals(full[r], forwardOnly[r], precision.tol, "row " + r);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
     void noMaskedRowGivesZeros(Precision precision) {
         TransformerWeights w = TransformerWeights.init(CONFIG, Heads.LM, new Rng(3), precision.dt);
         MaskedLmHead head = new MaskedLmHead(w, 4);
@@ -92,5 +113,14 @@ class TestMaskedLmHead {
         TransformerWeights w = TransformerWeights.init(CONFIG, Heads.LM, new Rng(3), precision.dt);
         MaskedLmHead head = new MaskedLmHead(w, 3);
         assertThrows(IllegalArgumentException.class, () -> head.tokenLogProbs(Nd4j.ones(precision.dt, 4, 8), new int[2][2], new float[2][2]));
+    }
+
+    /** Hidden states {@code [rows, 8]} drawn from {@code rng}. */
+    private static INDArray gaussian(Precision precision, int rows, Rng rng) {
+        INDArray hidden = Nd4j.create(precision.dt, rows, 8);
+        for (int i = 0; i < rows * 8; i++) {
+            hidden.putScalar(i, rng.nextGaussian());
+        }
+        return hidden;
     }
 }

@@ -35,6 +35,31 @@ class AdamWTest {
         check(true);
     }
 
+    @Test
+    void aNormComputedOnceForTheCheckGivesTheSameUpdate() {
+        TransformerConfig cfg = TransformerConfig.of(7, 8, 2, 1, 5);
+        TransformerWeights a = TransformerWeights.init(cfg, Heads.LM, new Rng(2));
+        TransformerWeights b = a.copy();
+        AdamW once = new AdamW(a, new AdamW.Config(LrSchedule.constant(0.01), 0.9, 0.95, 1e-8, 0.01, 0.5));
+        AdamW twice = new AdamW(b, new AdamW.Config(LrSchedule.constant(0.01), 0.9, 0.95, 1e-8, 0.01, 0.5));
+        Rng rng = new Rng(3);
+        for (int step = 0; step < 3; step++) {
+            for (String name : a.names()) { // the optimizers' own buffers, as the engine's passes fill them
+                INDArray g = once.gradientBuffers().get(name);
+                for (long i = 0; i < g.length(); i++) {
+                    g.putScalar(i, rng.nextGaussian());
+                }
+                twice.gradientBuffers().get(name).assign(g);
+            }
+            double norm = once.gradientNorm(once.gradientBuffers());
+            assertEquals(org.rlhf4j.algorithms.optim.GradClip.globalNorm(once.gradientBuffers().values()), norm, 1e-5 * norm);
+            assertEquals(twice.update(twice.gradientBuffers()), once.update(once.gradientBuffers(), norm), 0.0);
+            for (String name : a.names()) {
+                assertEquals(0, a.get(name).sub(b.get(name)).amaxNumber().doubleValue(), 0.0, name + " after step " + step);
+            }
+        }
+    }
+
     /** @param allParams pass a (zero) gradient for every parameter, which takes the flat-buffer route */
     private static void check(boolean allParams) {
         TransformerConfig cfg = TransformerConfig.of(5, 4, 1, 1, 3);

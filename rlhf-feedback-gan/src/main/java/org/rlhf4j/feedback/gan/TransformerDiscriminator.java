@@ -55,7 +55,7 @@ final class TransformerDiscriminator implements Discriminator {
         this.optimizer = new AdamW(weights, new AdamW.Config(LrSchedule.constant(config.lr()), 0.9, 0.95, 1e-8,
                 config.weightDecay(), config.maxGradNorm()));
         this.step = new DiscriminatorStep(weights, config.batchSize(), backbone.workers(), optimizer.gradientBuffers());
-        this.scorer = new ScalarModels("discriminator", List.of(weights), encoder, 0, false);
+        this.scorer = new ScalarModels("discriminator", List.of(weights), encoder, 0, false, backbone.workers());
         this.logitL2 = config.logitL2();
     }
 
@@ -146,5 +146,6 @@ final class TransformerDiscriminator implements Discriminator {
     @Override
     public void close() {
         step.close();
+        scorer.close();
     }
 }

@@ -2,28 +2,29 @@ package org.rlhf4j.algorithms.bench.paths;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.algorithms.bench.BenchKeys;
 import org.rlhf4j.algorithms.bench.BenchShape;
 import org.rlhf4j.algorithms.bench.HotPath;
 import org.rlhf4j.algorithms.generation.Generator;
-import org.rlhf4j.algorithms.loss.Gae;
 import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.algorithms.model.Heads;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.GradClip;
 import org.rlhf4j.algorithms.optim.LrSchedule;
 import org.rlhf4j.algorithms.ppo.PpoConfig;
+import org.rlhf4j.algorithms.ppo.PpoIteration;
 import org.rlhf4j.algorithms.ppo.PpoStep;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.reward.ScalarModels;
 import org.rlhf4j.algorithms.rollout.Rollouts;
 import org.rlhf4j.algorithms.tokenizer.SpecialTokens;
@@ -42,11 +43,12 @@ import org.rlhf4j.api.config.ConfigBinder;
  *       {@code min(40, seqLen - promptLen)} tokens to each of 64 prompts at temperature 1, stopping at {@code <eos>};
  *   <li>the reward seam's score: {@link ScalarModels} with one scalar-head reward model, read at the last response
  *       token of {@code <bos> prompt response <eos>};
- *   <li>{@link PpoStep#policyLogProbs}, {@link PpoStep#referenceLogProbs} (a frozen copy of the initial policy) and
- *       {@link PpoStep#values} (the critic: a trainable copy of the reward model, as {@code critic_init: reward_model});
- *   <li>per-token reward {@code -beta (logp - ref)} plus the score at the last token, {@link Gae} and whitening;
- *   <li>4 epochs of {@link PpoStep#policyUpdate} + AdamW and {@link PpoStep#criticUpdate} + AdamW on the shuffled
- *       rollouts (the finiteness check of each update's loss and gradient norm included, as the algorithm does).
+ *   <li>the rest is {@link PpoIteration}, the same code {@code PpoAlgorithm} runs: {@link PpoStep#policyLogProbs},
+ *       {@link PpoStep#referenceLogProbs} (a frozen copy of the initial policy) and {@link PpoStep#values} (the critic: a
+ *       trainable copy of the reward model, as {@code critic_init: reward_model}); per-token reward
+ *       {@code -beta (logp - ref)} plus the score at the last token, GAE and whitening; 4 epochs of
+ *       {@link PpoStep#policyUpdate} + AdamW and {@link PpoStep#criticUpdate} + AdamW on the shuffled rollouts (the
+ *       finiteness check of each update's loss and gradient norm included; a skipped update fails the bench).
  * </ol>
  *
  * <p>The model is the bench model of the shape (the policy from seed 1, the reward model's backbone and head from
@@ -54,21 +56,20 @@ import org.rlhf4j.api.config.ConfigBinder;
  * shape's size ({@code w4 .. w<V-1>} after the special tokens), word {@code j} of prompt {@code i} being
  * {@code 4 + (131 i + 17 j) mod (V - 4)} as in {@link BenchPairs}; {@code bench/torch_reference.py} mirrors all of it.
  * The policy trains from one timed iteration to the next, as in a run. The difference to {@code PpoAlgorithm}: no
- * metrics map, no KL controller update, no checkpointing (none of which touches the models).
+ * KL controller update (the defaults' coefficient is fixed), no prompt order, no checkpointing.
  */
 public final class PpoIterationPath implements HotPath {
     /** Untimed iterations at most before timing (at least one), or {@link #WARM_UP_NANOS}, whichever ends first. */
     static final int WARM_UP_ITERATIONS = 6;
     static final long WARM_UP_NANOS = 8_000_000_000L;
     /** The parts of an iteration, as reported by {@link #lastParts()}. */
-    public static final List<String> PARTS = List.of("generate", "score", "logprobs_policy", "logprobs_reference", "values",
-            "advantages", "policy_update", "policy_adamw", "critic_update", "critic_adamw");
+    public static final List<String> PARTS = parts();
 
     private final BenchModel model;
     private final PpoConfig config;
     private final List<String> prompts;
     private final SequenceEncoder encoder;
-    private final long[] partNanos = new long[PARTS.size()];
+    private final Map<String, Double> lastParts = new LinkedHashMap<>();
     private TransformerWeights policy; // the rest is built in warmUp
     private Generator generator;
     private PpoStep step;
@@ -133,13 +134,15 @@ public final class PpoIterationPath implements HotPath {
         return lastMeanKl;
     }
 
+    private static List<String> parts() {
+        List<String> parts = new ArrayList<>(List.of("generate", "score"));
+        parts.addAll(PpoIteration.PARTS);
+        return List.copyOf(parts);
+    }
+
     /** Milliseconds of each of {@link #PARTS} in the last iteration. */
     public Map<String, Double> lastParts() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (int p = 0; p < PARTS.size(); p++) {
-            out.put(PARTS.get(p), partNanos[p] / 1e6);
-        }
-        return out;
+        return new LinkedHashMap<>(lastParts);
     }
 
     /** Builds the models, optimizers and passes without running an iteration. */
@@ -157,7 +160,7 @@ public final class PpoIterationPath implements HotPath {
         generator = new Generator(policy, workers);
         step = new PpoStep(policy, reference, List.of(critic), miniBatch, workers, policyOptimizer.gradientBuffers(),
                 List.of(criticOptimizer.gradientBuffers()));
-        rewards = new ScalarModels("reward-model", List.of(rewardModel), encoder, 0, false);
+        rewards = new ScalarModels("reward-model", List.of(rewardModel), encoder, 0, false, workers);
         rng = new Rng(8);
     }
 
@@ -179,82 +182,22 @@ public final class PpoIterationPath implements HotPath {
         if (step == null) {
             throw new IllegalStateException("warmUp first");
         }
-        Arrays.fill(partNanos, 0);
-        long t = System.nanoTime();
+        long t0 = System.nanoTime();
         Rollouts sampled = Rollouts.sample(generator, encoder, prompts, config.maxNewTokens(), config.temperature(), rng.split());
-        t = lap(0, t);
-        double[] scores = rewards.score(sampled.completions()).rewards();
-        t = lap(1, t);
-        List<Encoded> sequences = sampled.sequences();
-        double[][] logp = step.policyLogProbs(sequences);
-        t = lap(2, t);
-        double[][] ref = step.referenceLogProbs(sequences);
-        t = lap(3, t);
-        double[][] values = step.values(0, sequences);
-        t = lap(4, t);
-        int n = sequences.size();
-        double beta = config.klCoef();
-        double[][] tokenRewards = new double[n][];
-        double klSum = 0;
-        for (int i = 0; i < n; i++) {
-            int length = logp[i].length;
-            tokenRewards[i] = new double[length];
-            for (int j = 0; j < length; j++) {
-                double k = logp[i][j] - ref[i][j];
-                tokenRewards[i][j] = -beta * k;
-                klSum += k;
-            }
-            if (length > 0) {
-                tokenRewards[i][length - 1] += scores[i];
-            }
+        long t1 = System.nanoTime();
+        Rewards scored = rewards.score(sampled.completions());
+        long t2 = System.nanoTime();
+        PpoIteration iteration = new PpoIteration(config, sampled, scored, step, config.klCoef(), Optional.empty(), new ArrayDeque<>());
+        iteration.optimise(step, policyOptimizer, List.of(criticOptimizer), rng.split());
+        if (iteration.metrics().get("ppo/skipped_updates") > 0) {
+            throw new IllegalStateException("a non-finite PPO update in the bench");
         }
-        lastMeanKl = klSum / n;
-        Gae.Result gae = Gae.compute(tokenRewards, values, config.gamma(), config.lam());
-        double[][] advantages = gae.advantages();
-        if (config.whitenAdvantages()) {
-            Gae.whiten(advantages);
-        }
-        t = lap(5, t);
-        int miniBatch = n / config.miniBatches();
-        Rng shuffle = rng.split();
-        for (int e = 0; e < config.ppoEpochs(); e++) {
-            int[] order = shuffle.permutation(n);
-            for (int b = 0; b < config.miniBatches(); b++) {
-                int[] rows = Arrays.copyOfRange(order, b * miniBatch, (b + 1) * miniBatch);
-                List<Encoded> mb = new ArrayList<>(rows.length);
-                for (int row : rows) {
-                    mb.add(sequences.get(row));
-                }
-                PpoStep.Update update = step.policyUpdate(mb, pick(logp, rows), pick(advantages, rows), config.clip());
-                boolean finite = Double.isFinite(update.loss()) && Double.isFinite(GradClip.globalNorm(step.policyGradients().values()));
-                t = lap(6, t);
-                PpoStep.Update critic = step.criticUpdate(0, mb, pick(values, rows), pick(gae.returns(), rows), config.valueClip());
-                finite &= Double.isFinite(critic.loss()) && Double.isFinite(GradClip.globalNorm(step.criticGradients(0).values()));
-                t = lap(8, t);
-                if (!finite) {
-                    throw new IllegalStateException("a non-finite PPO update in the bench");
-                }
-                policyOptimizer.update(step.policyGradients());
-                t = lap(7, t);
-                criticOptimizer.update(step.criticGradients(0));
-                t = lap(9, t);
-            }
-        }
-        return n;
-    }
-
-    private long lap(int part, long since) {
-        long now = System.nanoTime();
-        partNanos[part] += now - since;
-        return now;
-    }
-
-    private static double[][] pick(double[][] all, int[] rows) {
-        double[][] out = new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = all[rows[i]];
-        }
-        return out;
+        lastMeanKl = iteration.meanKl();
+        lastParts.clear();
+        lastParts.put("generate", (t1 - t0) / 1e6);
+        lastParts.put("score", (t2 - t1) / 1e6);
+        lastParts.putAll(iteration.partMillis());
+        return sampled.sequences().size();
     }
 
     @Override
@@ -264,6 +207,9 @@ public final class PpoIterationPath implements HotPath {
         }
         if (step != null) {
             step.close();
+        }
+        if (rewards != null) {
+            rewards.close();
         }
         generator = null;
         step = null;
