@@ -1,6 +1,5 @@
 package org.rlhf4j.report;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,12 +7,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.rlhf4j.algorithms.metrics.MetricsLog;
 
 /**
  * Writes a task experiment's report into its run directory, from that directory's files alone (so it can be rebuilt
@@ -80,10 +78,10 @@ public final class RunReport {
 
             ObjectNode disclosure = DisclosureCard.of(run, software);
             Path disclosureFile = directory.resolve(DISCLOSURE);
-            writeAtomically(disclosureFile, JSON.writeValueAsString(disclosure) + "\n");
+            MetricsLog.writeAtomically(disclosureFile, JSON.writeValueAsString(disclosure) + "\n");
             String page = new ReportPage(run, disclosure).render(frontier, training, proxyVsGold, accuracy);
             Path htmlFile = directory.resolve(HTML);
-            writeAtomically(htmlFile, page);
+            MetricsLog.writeAtomically(htmlFile, page);
 
             List<Path> charts = new ArrayList<>();
             frontier.ifPresent(c -> charts.add(directory.resolve(c.file())));
@@ -95,11 +93,5 @@ public final class RunReport {
         catch (IOException e) {
             throw new UncheckedIOException("cannot write the report into " + directory + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, UTF_8);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.rlhf4j.algorithms.arm.ArmTraining;
 import org.rlhf4j.algorithms.arm.GoldMonitor;
 import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
 import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
+import org.rlhf4j.algorithms.metrics.MetricsLog;
 import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.LabelledPair;
 import org.rlhf4j.algorithms.preference.SequenceEncoder;
@@ -432,9 +432,7 @@ final class ArmRunner {
         byte[] state = source.saveState();
         if (state.length > 0 && !source.learnsFromPolicy()) {
             Files.createDirectories(stateFile.getParent());
-            Path partial = stateFile.resolveSibling(stateFile.getFileName() + ".partial");
-            Files.write(partial, state);
-            Files.move(partial, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            MetricsLog.writeAtomically(stateFile, state);
         }
         return collected;
     }

@@ -114,10 +114,16 @@ public final class MetricsLog implements AutoCloseable {
 
     /** Writes {@code text} to {@code file} through a temporary file, forced to disk and renamed atomically. */
     public static void writeAtomically(Path file, String text) throws IOException {
-        requireNonNull(file, "file is null");
         requireNonNull(text, "text is null");
+        writeAtomically(file, text.getBytes(UTF_8));
+    }
+
+    /** Writes {@code bytes} to {@code file} through a temporary file, forced to disk and renamed atomically. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        requireNonNull(file, "file is null");
+        requireNonNull(bytes, "bytes is null");
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, UTF_8);
+        Files.write(temporary, bytes);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
