@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.rlhf4j.api.annotation.AnnotationApp;
-import org.rlhf4j.algorithms.experiment.PolicyPairs;
+import org.rlhf4j.experiment.PolicyPairs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.rlhf4j.algorithms.metrics.MetricsLog;
+import org.rlhf4j.engine.metrics.MetricsLog;
 
 /**
  * What the report reads from a run directory, and nothing else: {@code summary.json}, {@code metrics.jsonl},

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.rlhf4j.algorithms.metrics.MetricsLog;
+import org.rlhf4j.engine.metrics.MetricsLog;
 
 /**
  * Writes a task experiment's report into its run directory, from that directory's files alone (so it can be rebuilt

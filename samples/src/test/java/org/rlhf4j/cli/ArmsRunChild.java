@@ -3,11 +3,11 @@ package org.rlhf4j.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import org.rlhf4j.algorithms.experiment.ExperimentRunner;
-import org.rlhf4j.algorithms.model.EngineThreads;
 import org.rlhf4j.api.config.ExperimentLoader;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginLoader;
+import org.rlhf4j.engine.model.EngineThreads;
+import org.rlhf4j.experiment.ExperimentRunner;
 
 /**
  * The child JVM of {@link TestArmsCrash}: runs a task experiment with arms, sleeping {@code args[3]} ms after

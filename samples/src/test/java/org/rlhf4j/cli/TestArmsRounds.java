@@ -16,14 +16,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.algorithms.checkpoint.CheckpointStore;
 import org.rlhf4j.algorithms.dpo.DpoStep;
-import org.rlhf4j.algorithms.metrics.MetricsLog;
-import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.TransformerConfig;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.preference.SequenceEncoder;
-import org.rlhf4j.algorithms.tokenizer.WordTokenizer;
+import org.rlhf4j.engine.checkpoint.CheckpointStore;
+import org.rlhf4j.engine.metrics.MetricsLog;
+import org.rlhf4j.engine.model.Heads;
+import org.rlhf4j.engine.model.TransformerConfig;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder;
+import org.rlhf4j.engine.tokenizer.WordTokenizer;
 
 /**
  * {@code rlhf run} of arms with {@code rounds: 2} (DPO and PPO at tiny sizes): round 2's preferences are sampled from

@@ -5,15 +5,15 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.rlhf4j.algorithms.arm.ArmContext;
-import org.rlhf4j.algorithms.arm.ArmTraining;
-import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
-import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.LrSchedule;
 import org.rlhf4j.algorithms.preference.LabelledPair;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
-import org.rlhf4j.algorithms.train.DataOrder;
-import org.rlhf4j.algorithms.train.TrainingLoop;
+import org.rlhf4j.algorithms.spi.ArmContext;
+import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
+import org.rlhf4j.engine.optim.AdamW;
+import org.rlhf4j.engine.optim.LrSchedule;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.train.DataOrder;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * DPO, IPO and cDPO on the arm's preferences, with the frozen SFT policy as the reference: the pairs that

@@ -9,13 +9,13 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.DpoLoss;
 import org.rlhf4j.algorithms.loss.PairLoss;
-import org.rlhf4j.algorithms.model.MaskedLmHead;
-import org.rlhf4j.algorithms.model.ShardedBackprop;
-import org.rlhf4j.algorithms.model.TransformerWeights;
 import org.rlhf4j.algorithms.preference.PairRows;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
-import org.rlhf4j.algorithms.train.StepResult;
-import org.rlhf4j.algorithms.train.TrainingLoop;
+import org.rlhf4j.engine.model.MaskedLmHead;
+import org.rlhf4j.engine.model.ShardedBackprop;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.train.StepResult;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * One DPO/IPO step on a batch of (chosen, rejected) pairs, chosen and rejected in one forward batch

@@ -7,22 +7,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.rlhf4j.algorithms.arm.ArmContext;
-import org.rlhf4j.algorithms.arm.ArmTraining;
-import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
-import org.rlhf4j.algorithms.generation.Generator;
 import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
-import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.LrSchedule;
 import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.rollout.Rollouts;
-import org.rlhf4j.algorithms.train.DataOrder;
-import org.rlhf4j.algorithms.train.StepResult;
-import org.rlhf4j.algorithms.train.TrainingLoop;
-import org.rlhf4j.algorithms.util.Rng;
-import org.rlhf4j.algorithms.util.Seeds;
+import org.rlhf4j.algorithms.spi.ArmContext;
+import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
 import org.rlhf4j.api.feedback.Completion;
+import org.rlhf4j.engine.generation.Generator;
+import org.rlhf4j.engine.optim.AdamW;
+import org.rlhf4j.engine.optim.LrSchedule;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.random.Seeds;
+import org.rlhf4j.engine.train.DataOrder;
+import org.rlhf4j.engine.train.StepResult;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * GRPO and RLOO (TRL's {@code GRPOTrainer}/{@code RLOOTrainer} with one pass per batch of rollouts): each step

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
-import org.rlhf4j.algorithms.model.LmLoss;
-import org.rlhf4j.algorithms.model.ShardedBackprop;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
 import org.rlhf4j.algorithms.rollout.ResponseBatch;
+import org.rlhf4j.engine.model.LmLoss;
+import org.rlhf4j.engine.model.ShardedBackprop;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
  * One policy update of GRPO/RLOO on a batch of rollouts ({@code groups * k} sequences, a group's {@code k} rows

@@ -2,6 +2,7 @@ package org.rlhf4j.algorithms.loss;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rlhf4j.engine.math.Sigmoid;
 
 /**
  * The reward model's Bradley-Terry loss (TRL's {@code RewardTrainer}): per pair
@@ -32,8 +33,8 @@ public final class BradleyTerryLoss {
         for (int i = 0; i < n; i++) {
             double t = target[i];
             double z = chosen[i] - rejected[i] - (2 * t - 1) * margin;
-            loss -= t * PairLoss.logSigmoid(z) + (1 - t) * PairLoss.logSigmoid(-z);
-            double dz = PairLoss.sigmoid(z) - t;
+            loss -= t * Sigmoid.log(z) + (1 - t) * Sigmoid.log(-z);
+            double dz = Sigmoid.of(z) - t;
             double sum = chosen[i] + rejected[i];
             loss += center * sum * sum + l2 * (chosen[i] * chosen[i] + rejected[i] * rejected[i]) / 2;
             dChosen[i] = (dz + 2 * center * sum + l2 * chosen[i]) / normaliser;

@@ -2,6 +2,7 @@ package org.rlhf4j.algorithms.loss;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rlhf4j.engine.math.Sigmoid;
 
 /**
  * Safe RLHF's cost model loss (PKU safe-rlhf's {@code CostModelTrainer}): per pair
@@ -38,8 +39,8 @@ public final class CostModelLoss {
             loss += l2 * (safer[i] * safer[i] + unsafer[i] * unsafer[i]) / 2;
             if (ordered[i] != 0) {
                 double z = unsafer[i] - safer[i];
-                loss -= PairLoss.logSigmoid(z);
-                double dz = PairLoss.sigmoid(z) - 1;
+                loss -= Sigmoid.log(z);
+                double dz = Sigmoid.of(z) - 1;
                 du += dz;
                 ds -= dz;
                 pairs++;
@@ -47,15 +48,15 @@ public final class CostModelLoss {
             }
             if (signSafer[i] != 0) {
                 double z = signSafer[i] * safer[i];
-                loss -= PairLoss.logSigmoid(z);
-                ds += (PairLoss.sigmoid(z) - 1) * signSafer[i];
+                loss -= Sigmoid.log(z);
+                ds += (Sigmoid.of(z) - 1) * signSafer[i];
                 signs++;
                 signCorrect += z > 0 ? 1 : 0;
             }
             if (signUnsafer[i] != 0) {
                 double z = signUnsafer[i] * unsafer[i];
-                loss -= PairLoss.logSigmoid(z);
-                du += (PairLoss.sigmoid(z) - 1) * signUnsafer[i];
+                loss -= Sigmoid.log(z);
+                du += (Sigmoid.of(z) - 1) * signUnsafer[i];
                 signs++;
                 signCorrect += z > 0 ? 1 : 0;
             }

@@ -3,6 +3,7 @@ package org.rlhf4j.algorithms.loss;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.rlhf4j.engine.math.Sigmoid;
 
 /**
  * Direct preference optimisation losses on sequence log-probabilities (TRL's {@code DPOTrainer.dpo_loss}).
@@ -55,8 +56,8 @@ public final class DpoLoss {
                 dh = 2 * gap;
             }
             else {
-                loss -= (1 - labelSmoothing) * PairLoss.logSigmoid(beta * h) + labelSmoothing * PairLoss.logSigmoid(-beta * h);
-                dh = -(1 - labelSmoothing) * beta * PairLoss.sigmoid(-beta * h) + labelSmoothing * beta * PairLoss.sigmoid(beta * h);
+                loss -= (1 - labelSmoothing) * Sigmoid.log(beta * h) + labelSmoothing * Sigmoid.log(-beta * h);
+                dh = -(1 - labelSmoothing) * beta * Sigmoid.of(-beta * h) + labelSmoothing * beta * Sigmoid.of(beta * h);
             }
             dChosen[i] = dh / normaliser;
             dRejected[i] = -dh / normaliser;

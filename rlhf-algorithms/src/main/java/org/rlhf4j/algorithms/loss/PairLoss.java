@@ -26,18 +26,4 @@ public record PairLoss(double loss, double[] dFirst, double[] dSecond, Map<Strin
             }
         }
     }
-
-    /** {@code log sigmoid(x)}, stable for large |x|. */
-    static double logSigmoid(double x) {
-        return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
-    }
-
-    /** {@code sigmoid(x)}, stable for large |x|. */
-    static double sigmoid(double x) {
-        if (x >= 0) {
-            return 1 / (1 + Math.exp(-x));
-        }
-        double e = Math.exp(x);
-        return e / (1 + e);
-    }
 }

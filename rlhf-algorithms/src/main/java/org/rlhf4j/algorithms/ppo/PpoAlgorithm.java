@@ -12,22 +12,22 @@ import java.util.Map;
 import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.rlhf4j.algorithms.arm.ArmContext;
-import org.rlhf4j.algorithms.arm.ArmTraining;
-import org.rlhf4j.algorithms.arm.PolicyAlgorithm;
-import org.rlhf4j.algorithms.generation.Generator;
-import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.LrSchedule;
 import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.rollout.Rollouts;
-import org.rlhf4j.algorithms.train.DataOrder;
-import org.rlhf4j.algorithms.train.StepResult;
-import org.rlhf4j.algorithms.train.TrainingLoop;
-import org.rlhf4j.algorithms.util.Rng;
-import org.rlhf4j.algorithms.util.Seeds;
+import org.rlhf4j.algorithms.spi.ArmContext;
+import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
+import org.rlhf4j.engine.generation.Generator;
+import org.rlhf4j.engine.model.Heads;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.optim.AdamW;
+import org.rlhf4j.engine.optim.LrSchedule;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.random.Seeds;
+import org.rlhf4j.engine.train.DataOrder;
+import org.rlhf4j.engine.train.StepResult;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * PPO for language models (TRL's {@code PPOTrainer}), and Safe RLHF's PPO-Lagrangian (PKU's {@code ppo_lag}).

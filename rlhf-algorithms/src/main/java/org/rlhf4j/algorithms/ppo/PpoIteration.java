@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.rlhf4j.algorithms.loss.Gae;
-import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
 import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.rollout.Rollouts;
-import org.rlhf4j.algorithms.util.Rng;
+import org.rlhf4j.engine.optim.AdamW;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
  * One PPO iteration after sampling and scoring, as {@link PpoAlgorithm} runs it (and the {@code rlhf bench} PPO

@@ -10,12 +10,12 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.ClippedPolicyLoss;
 import org.rlhf4j.algorithms.loss.ClippedValueLoss;
-import org.rlhf4j.algorithms.model.LmLoss;
-import org.rlhf4j.algorithms.model.ScalarHead;
-import org.rlhf4j.algorithms.model.ShardedBackprop;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
 import org.rlhf4j.algorithms.rollout.ResponseBatch;
+import org.rlhf4j.engine.model.LmLoss;
+import org.rlhf4j.engine.model.ScalarHead;
+import org.rlhf4j.engine.model.ShardedBackprop;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
  * The engine's passes of one PPO iteration, on the data-parallel hand-written path, a minibatch of rows at a time:

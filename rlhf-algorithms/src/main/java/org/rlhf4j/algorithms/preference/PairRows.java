@@ -3,7 +3,8 @@ package org.rlhf4j.algorithms.preference;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
  * A batch of pairs as model rows: pair {@code i}'s first sequence (chosen, safer) is row {@code 2i}, its

@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.rlhf4j.algorithms.train.TrainingLoop;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackException;
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.Score;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * Rewards straight from a feedback source that scores ({@link FeedbackSource#givesScores()}): an AI judge,

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.rlhf4j.algorithms.train.TrainingLoop;
 import org.rlhf4j.api.feedback.Completion;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * A scoring source's reward with a share of a second reward mixed in, {@code (1 - w) r_source + w r_other}: the RLGAF

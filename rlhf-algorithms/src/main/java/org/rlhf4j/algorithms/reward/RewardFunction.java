@@ -3,8 +3,8 @@ package org.rlhf4j.algorithms.reward;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.rlhf4j.algorithms.train.TrainingLoop;
 import org.rlhf4j.api.feedback.Completion;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * The engine's one reward seam (TRL's {@code reward_funcs}): every algorithm gets its rewards, and costs,

@@ -1,7 +1,7 @@
 package org.rlhf4j.algorithms.rollout;
 
 import java.util.List;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
  * Sequences of prompt and sampled response laid out for a pass of {@code width} columns: {@code ids} (every token but

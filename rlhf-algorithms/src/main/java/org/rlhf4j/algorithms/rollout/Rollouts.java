@@ -4,14 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.rlhf4j.algorithms.generation.GenerationResult;
-import org.rlhf4j.algorithms.generation.Generator;
-import org.rlhf4j.algorithms.generation.SamplingConfig;
-import org.rlhf4j.algorithms.preference.SequenceEncoder;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
-import org.rlhf4j.algorithms.tokenizer.SpecialTokens;
-import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.api.feedback.Completion;
+import org.rlhf4j.engine.generation.GenerationResult;
+import org.rlhf4j.engine.generation.Generator;
+import org.rlhf4j.engine.generation.SamplingConfig;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.tokenizer.SpecialTokens;
 
 /**
  * A batch of responses sampled from the current policy: as text for the reward seam, and as token sequences

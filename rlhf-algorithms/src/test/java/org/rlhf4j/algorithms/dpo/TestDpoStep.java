@@ -13,19 +13,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.DpoLoss;
 import org.rlhf4j.algorithms.loss.DpoLoss.Type;
-import org.rlhf4j.algorithms.model.GradientCheckExtension;
-import org.rlhf4j.algorithms.model.GradientCheckSettings;
-import org.rlhf4j.algorithms.model.GradientChecker;
-import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.Nd4jBackprop;
-import org.rlhf4j.algorithms.model.TransformerConfig;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.LrSchedule;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
-import org.rlhf4j.algorithms.train.DataOrder;
-import org.rlhf4j.algorithms.train.StepResult;
-import org.rlhf4j.algorithms.util.Rng;
+import org.rlhf4j.engine.model.GradientCheckExtension;
+import org.rlhf4j.engine.model.GradientCheckSettings;
+import org.rlhf4j.engine.model.GradientChecker;
+import org.rlhf4j.engine.model.Heads;
+import org.rlhf4j.engine.model.Nd4jBackprop;
+import org.rlhf4j.engine.model.TransformerConfig;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.optim.AdamW;
+import org.rlhf4j.engine.optim.LrSchedule;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.train.DataOrder;
+import org.rlhf4j.engine.train.StepResult;
 
 /**
  * One DPO/IPO step on the data-parallel path: the sequence log-probs and the loss against a plain forward pass

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.rlhf4j.algorithms.model.GradientChecker;
+import org.rlhf4j.engine.model.GradientChecker;
 
 /**
  * A pairwise loss's two score (or log-prob) vectors as named double arrays, so that {@link GradientChecker}

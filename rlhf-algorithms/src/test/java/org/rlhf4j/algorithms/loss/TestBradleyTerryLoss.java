@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rlhf4j.algorithms.model.GradientCheckExtension;
-import org.rlhf4j.algorithms.model.GradientCheckSettings;
-import org.rlhf4j.algorithms.model.GradientChecker;
+import org.rlhf4j.engine.model.GradientCheckExtension;
+import org.rlhf4j.engine.model.GradientCheckSettings;
+import org.rlhf4j.engine.model.GradientChecker;
 
 /** The reward model's Bradley-Terry loss against values computed by hand, and its gradient against finite differences. */
 @ExtendWith(GradientCheckExtension.class)

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.rlhf4j.algorithms.model.GradientCheckExtension;
-import org.rlhf4j.algorithms.model.GradientCheckSettings;
-import org.rlhf4j.algorithms.model.GradientChecker;
+import org.rlhf4j.engine.model.GradientCheckExtension;
+import org.rlhf4j.engine.model.GradientCheckSettings;
+import org.rlhf4j.engine.model.GradientChecker;
 
 /**
  * Safe RLHF's cost model loss against values computed by hand on four pairs, and its gradient against finite

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rlhf4j.algorithms.loss.DpoLoss.Type;
-import org.rlhf4j.algorithms.model.GradientCheckExtension;
-import org.rlhf4j.algorithms.model.GradientCheckSettings;
-import org.rlhf4j.algorithms.model.GradientChecker;
+import org.rlhf4j.engine.model.GradientCheckExtension;
+import org.rlhf4j.engine.model.GradientCheckSettings;
+import org.rlhf4j.engine.model.GradientChecker;
 
 /**
  * DPO, cDPO and IPO against values computed by hand on two pairs, and their gradients against finite differences.

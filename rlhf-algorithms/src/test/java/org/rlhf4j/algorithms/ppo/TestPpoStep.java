@@ -13,18 +13,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.ClippedPolicyLoss;
 import org.rlhf4j.algorithms.loss.ClippedValueLoss;
-import org.rlhf4j.algorithms.model.GradientCheckExtension;
-import org.rlhf4j.algorithms.model.GradientCheckSettings;
-import org.rlhf4j.algorithms.model.GradientChecker;
-import org.rlhf4j.algorithms.model.HandReads;
-import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.Nd4jBackprop;
-import org.rlhf4j.algorithms.model.ParamNames;
-import org.rlhf4j.algorithms.model.TransformerConfig;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.LrSchedule;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.model.GradientCheckExtension;
+import org.rlhf4j.engine.model.GradientCheckSettings;
+import org.rlhf4j.engine.model.GradientChecker;
+import org.rlhf4j.engine.model.HandReads;
+import org.rlhf4j.engine.model.Heads;
+import org.rlhf4j.engine.model.Nd4jBackprop;
+import org.rlhf4j.engine.model.ParamNames;
+import org.rlhf4j.engine.model.TransformerConfig;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.optim.AdamW;
+import org.rlhf4j.engine.optim.LrSchedule;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
  * PPO's passes on the data-parallel path: log-probs and per-token values equal those read by hand from plain forward

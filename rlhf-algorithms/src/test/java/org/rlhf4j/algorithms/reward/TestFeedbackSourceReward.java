@@ -14,13 +14,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.rlhf4j.algorithms.train.TrainingLoop;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.LearningFeedbackSource;
 import org.rlhf4j.api.feedback.Provenance;
 import org.rlhf4j.api.feedback.Score;
+import org.rlhf4j.engine.train.TrainingLoop;
 
 /** A scoring source as the reward seam: a learning source's state travels through checkpoint arrays intact. */
 class TestFeedbackSourceReward {

@@ -7,17 +7,17 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.Nd4jForward;
-import org.rlhf4j.algorithms.model.ScalarHead;
-import org.rlhf4j.algorithms.model.TransformerConfig;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.preference.SequenceEncoder;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
-import org.rlhf4j.algorithms.tokenizer.SpecialTokens;
-import org.rlhf4j.algorithms.tokenizer.WordTokenizer;
-import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.api.feedback.Completion;
+import org.rlhf4j.engine.model.Heads;
+import org.rlhf4j.engine.model.Nd4jForward;
+import org.rlhf4j.engine.model.ScalarHead;
+import org.rlhf4j.engine.model.TransformerConfig;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
+import org.rlhf4j.engine.tokenizer.SpecialTokens;
+import org.rlhf4j.engine.tokenizer.WordTokenizer;
 
 /**
  * Scoring gives the scores of the plain forward pass ({@link Nd4jForward#hidden} and {@link ScalarHead}) one sequence

@@ -16,13 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.rlhf4j.algorithms.util.Rng;
-import org.rlhf4j.algorithms.util.Seeds;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.LearningFeedbackSource;
 import org.rlhf4j.api.feedback.Provenance;
 import org.rlhf4j.api.feedback.Score;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.random.Seeds;
 
 /**
  * RLGAF (Yu et al. 2023) as a learning feedback source: a {@link Discriminator} learns expert demonstrations ("real")

@@ -3,7 +3,6 @@ package org.rlhf4j.feedback.gan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.rlhf4j.algorithms.arm.PolicyBackbone;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.FeedbackSourceFactory;
@@ -11,6 +10,7 @@ import org.rlhf4j.api.io.JsonLine;
 import org.rlhf4j.api.io.JsonLinesReader;
 import org.rlhf4j.api.plugin.PluginContext;
 import org.rlhf4j.api.task.Task;
+import org.rlhf4j.engine.model.PolicyBackbone;
 
 /**
  * The {@code gan-discriminator} type: {@code model: transformer} builds an {@link AdversarialDiscriminatorSource} over a

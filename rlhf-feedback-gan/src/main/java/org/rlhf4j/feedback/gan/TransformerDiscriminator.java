@@ -11,18 +11,17 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.rlhf4j.algorithms.arm.PolicyBackbone;
-import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.optim.AdamW;
-import org.rlhf4j.algorithms.optim.GradClip;
-import org.rlhf4j.algorithms.optim.LrSchedule;
-import org.rlhf4j.algorithms.preference.SequenceEncoder;
-import org.rlhf4j.algorithms.preference.SequenceEncoder.Encoded;
-import org.rlhf4j.algorithms.reward.DiscriminatorStep;
-import org.rlhf4j.algorithms.reward.ScalarModels;
-import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.api.feedback.Completion;
+import org.rlhf4j.engine.model.Heads;
+import org.rlhf4j.engine.model.PolicyBackbone;
+import org.rlhf4j.engine.model.ScalarScorer;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.optim.AdamW;
+import org.rlhf4j.engine.optim.GradClip;
+import org.rlhf4j.engine.optim.LrSchedule;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
  * The RLGAF discriminator network: the policy's transformer backbone (copied from the SFT policy, or random) with a
@@ -35,7 +34,7 @@ final class TransformerDiscriminator implements Discriminator {
     private final SequenceEncoder encoder;
     private final AdamW optimizer;
     private final DiscriminatorStep step;
-    private final ScalarModels scorer;
+    private final ScalarScorer scorer;
     private final double logitL2;
     private boolean computed;
 
@@ -55,7 +54,7 @@ final class TransformerDiscriminator implements Discriminator {
         this.optimizer = new AdamW(weights, new AdamW.Config(LrSchedule.constant(config.lr()), 0.9, 0.95, 1e-8,
                 config.weightDecay(), config.maxGradNorm()));
         this.step = new DiscriminatorStep(weights, config.batchSize(), backbone.workers(), optimizer.gradientBuffers());
-        this.scorer = new ScalarModels("discriminator", List.of(weights), encoder, 0, false, backbone.workers());
+        this.scorer = new ScalarScorer(encoder, false, backbone.workers());
         this.logitL2 = config.logitL2();
     }
 
@@ -66,7 +65,7 @@ final class TransformerDiscriminator implements Discriminator {
 
     @Override
     public double[] logits(List<Completion> completions) {
-        return completions.isEmpty() ? new double[0] : scorer.scoreWith(weights, completions);
+        return completions.isEmpty() ? new double[0] : scorer.score(weights, completions);
     }
 
     @Override

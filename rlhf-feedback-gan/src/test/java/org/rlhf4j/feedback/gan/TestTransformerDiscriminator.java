@@ -10,20 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.rlhf4j.algorithms.arm.PolicyBackbone;
-import org.rlhf4j.algorithms.model.Heads;
-import org.rlhf4j.algorithms.model.TransformerConfig;
-import org.rlhf4j.algorithms.model.TransformerWeights;
-import org.rlhf4j.algorithms.preference.SequenceEncoder;
-import org.rlhf4j.algorithms.tokenizer.TokenizerTrainer;
-import org.rlhf4j.algorithms.tokenizer.WordTokenizer;
-import org.rlhf4j.algorithms.util.Rng;
 import org.rlhf4j.api.config.ConfigBinder;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.Score;
 import org.rlhf4j.api.plugin.PluginContext;
+import org.rlhf4j.engine.model.Heads;
+import org.rlhf4j.engine.model.PolicyBackbone;
+import org.rlhf4j.engine.model.TransformerConfig;
+import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.random.Rng;
+import org.rlhf4j.engine.tokenizer.SequenceEncoder;
+import org.rlhf4j.engine.tokenizer.TokenizerTrainer;
+import org.rlhf4j.engine.tokenizer.WordTokenizer;
 
 /**
  * The transformer discriminator through the factory, on a tiny "SFT policy": it needs the engine's backbone, learns

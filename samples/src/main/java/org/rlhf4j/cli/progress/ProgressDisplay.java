@@ -9,7 +9,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.rlhf4j.algorithms.train.ProgressListener;
+import org.rlhf4j.engine.train.ProgressListener;
 
 /**
  * Shows the progress of a run's long phases (SFT, each arm's preferences, reward and cost models and algorithm): on a

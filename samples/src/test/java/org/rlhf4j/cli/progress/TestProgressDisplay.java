@@ -10,7 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.rlhf4j.algorithms.train.ProgressListener;
+import org.rlhf4j.engine.train.ProgressListener;
 
 /** Plain progress lines with their ETA on a fake clock, and a real progress bar drawn into a stream. */
 class TestProgressDisplay {

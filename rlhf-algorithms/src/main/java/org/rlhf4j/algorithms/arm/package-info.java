@@ -1,6 +1,0 @@
-/**
- * The arm contract on the engine side: what an algorithm of an experiment arm is handed
- * ({@link org.rlhf4j.algorithms.arm.ArmContext}) and what it must implement
- * ({@link org.rlhf4j.algorithms.arm.PolicyAlgorithm}).
- */
-package org.rlhf4j.algorithms.arm;

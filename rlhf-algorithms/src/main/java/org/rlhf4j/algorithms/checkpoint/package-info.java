@@ -1,6 +1,0 @@
-/**
- * Crash-safe checkpoints: model arrays, optimizer state, RNG state, step, config and metadata in one
- * directory per step, written atomically ({@link org.rlhf4j.algorithms.checkpoint.CheckpointStore}),
- * with arrays in a small exact binary format ({@link org.rlhf4j.algorithms.checkpoint.ArrayCodec}).
- */
-package org.rlhf4j.algorithms.checkpoint;
