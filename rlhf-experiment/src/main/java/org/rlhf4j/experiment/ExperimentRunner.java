@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.rlhf4j.algorithms.reward.ScalarModels;
 import org.rlhf4j.api.config.ArmPlan;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginContext;
@@ -20,6 +19,13 @@ import org.rlhf4j.engine.model.EngineThreads;
 import org.rlhf4j.engine.model.PolicyBackbone;
 import org.rlhf4j.engine.tokenizer.SequenceEncoder;
 import org.rlhf4j.engine.train.ProgressListener;
+import org.rlhf4j.experiment.arm.ArmOutcome;
+import org.rlhf4j.experiment.arm.ArmParts;
+import org.rlhf4j.experiment.arm.ArmRunner;
+import org.rlhf4j.experiment.arm.RunContext;
+import org.rlhf4j.experiment.run.RunDirectory;
+import org.rlhf4j.experiment.run.RunDirectoryException;
+import org.rlhf4j.experiment.run.SampleLines;
 
 /**
  * The one experiment runner every task experiment goes through: the task build (corpus, tokenizer, SFT) and
@@ -68,7 +74,7 @@ public final class ExperimentRunner {
         Task task = plan.createTask().orElseThrow();
         String configJson = plan.configJson();
         PluginContext context = PluginContext.of(plan.baseDirectory(), plan.config().seed(), environment, java.util.Optional.of(task));
-        ArmRunner.preflight(plan.arms(), context); // every arm buildable before any work
+        ArmParts.preflight(plan.arms(), context); // every arm buildable before any work
 
         try (RunDirectory run = RunDirectory.open(outDirectory, resume)) {
             ObjectNode summary = null;
@@ -102,17 +108,17 @@ public final class ExperimentRunner {
         int workers = EngineThreads.trainWorkers();
         // feedback sources that train on the policy's backbone (the RLGAF discriminator) find the SFT policy here
         PluginContext armContext = context.withService(PolicyBackbone.class, new PolicyBackbone(sft.policy(), encoder, workers));
-        ArmRunner.Shared shared = new ArmRunner.Shared(task, sft.policy(), sft.policy().frozenCopy(), encoder, sft.evaluator(),
+        RunContext shared = new RunContext(task, sft.policy(), sft.policy().frozenCopy(), encoder, sft.evaluator(),
                 sft.evalSeed(), sft.sftEvaluation(), plan.config().seed(), run, resume, configJson, armContext, workers, log, progress);
         ArmRunner runner = new ArmRunner(shared);
-        Map<String, ArmRunner.Outcome> done = new LinkedHashMap<>();
+        Map<String, ArmOutcome> done = new LinkedHashMap<>();
         List<ObjectNode> samples = new ArrayList<>(SampleLines.of(TaskExperiment.SFT_ARM, sft.sftEvaluation().samples()));
         List<String> warnings = new ArrayList<>();
         ArrayNode arms = summary.putArray("arms");
         summary.put("status", "running");
         try {
             for (ArmPlan arm : plan.arms()) {
-                ArmRunner.Outcome outcome = runner.run(arm, done);
+                ArmOutcome outcome = runner.run(arm, done);
                 done.put(arm.name(), outcome);
                 arms.add(outcome.summary());
                 samples.addAll(SampleLines.of(arm.name(), outcome.samples()));
@@ -126,10 +132,7 @@ public final class ExperimentRunner {
         }
         finally {
             // the reward and cost models live for the run (later arms may reuse them): their scoring passes end here
-            done.values().forEach(outcome -> {
-                outcome.rewardModel().ifPresent(ScalarModels::close);
-                outcome.costModel().ifPresent(ScalarModels::close);
-            });
+            done.values().forEach(ArmOutcome::closeModels);
         }
         summary.put("status", "complete");
         summary.putPOJO("warnings", List.copyOf(warnings));

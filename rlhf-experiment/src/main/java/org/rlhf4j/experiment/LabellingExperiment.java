@@ -25,6 +25,9 @@ import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.plugin.PluginContext;
 import org.rlhf4j.engine.random.Seeds;
+import org.rlhf4j.experiment.arm.PreferenceCollection;
+import org.rlhf4j.experiment.run.RunDirectory;
+import org.rlhf4j.experiment.run.RunDirectoryException;
 
 /**
  * A labelling experiment ({@code data} and {@code arms}): every arm's feedback source judges the configured

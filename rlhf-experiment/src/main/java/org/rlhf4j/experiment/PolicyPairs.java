@@ -33,6 +33,8 @@ import org.rlhf4j.engine.random.Seeds;
 import org.rlhf4j.engine.sft.SftRun;
 import org.rlhf4j.engine.tokenizer.SpecialTokens;
 import org.rlhf4j.engine.tokenizer.WordTokenizer;
+import org.rlhf4j.experiment.arm.PreferenceCollection;
+import org.rlhf4j.experiment.run.RunDirectory;
 
 /**
  * Pairs for people to label, sampled from a policy checkpoint of a run: two responses per prompt, as

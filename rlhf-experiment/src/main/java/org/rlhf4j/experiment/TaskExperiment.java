@@ -16,6 +16,7 @@ import org.rlhf4j.api.config.EvaluationConfig;
 import org.rlhf4j.api.config.ExperimentConfig;
 import org.rlhf4j.api.config.PolicyConfig;
 import org.rlhf4j.api.config.SftConfig;
+import org.rlhf4j.api.io.DurableFiles;
 import org.rlhf4j.api.task.Split;
 import org.rlhf4j.api.task.Task;
 import org.rlhf4j.engine.metrics.MetricsLog;
@@ -30,6 +31,12 @@ import org.rlhf4j.engine.sft.SftRun;
 import org.rlhf4j.engine.sft.SftTrainer;
 import org.rlhf4j.engine.tokenizer.WordTokenizer;
 import org.rlhf4j.engine.train.ProgressListener;
+import org.rlhf4j.experiment.eval.Evaluation;
+import org.rlhf4j.experiment.eval.Evaluator;
+import org.rlhf4j.experiment.eval.PolicySample;
+import org.rlhf4j.experiment.run.RunDirectory;
+import org.rlhf4j.experiment.run.RunDirectoryException;
+import org.rlhf4j.experiment.run.SampleLines;
 
 /**
  * A task experiment: builds the task's starting policy and evaluates it.
@@ -132,7 +139,7 @@ public final class TaskExperiment {
             throw new RunDirectoryException("cannot resume " + outDirectory + ": the tokenizer differs from the saved one "
                     + "(the task, corpus size, seed or vocabulary limit changed)");
         }
-        MetricsLog.writeAtomically(outDirectory.resolve(TOKENIZER), tokenizer.toJson());
+        DurableFiles.write(outDirectory.resolve(TOKENIZER), tokenizer.toJson());
         TransformerConfig modelConfig = new TransformerConfig(tokenizer.vocabSize(), policyConfig.dModel(),
                 policyConfig.nHeads(), policyConfig.nLayers(), policyConfig.maxSeqLen(), 4, 1e-5, 0.02);
         TransformerWeights policy = TransformerWeights.init(modelConfig, Heads.LM, new Rng(seed ^ INIT_SEED_SALT));

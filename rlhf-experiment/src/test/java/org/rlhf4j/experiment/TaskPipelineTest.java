@@ -15,6 +15,8 @@ import org.rlhf4j.engine.optim.LrSchedule;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.sft.SftTrainer;
 import org.rlhf4j.engine.tokenizer.SpecialTokens;
+import org.rlhf4j.experiment.eval.Evaluation;
+import org.rlhf4j.experiment.eval.Evaluator;
 import org.rlhf4j.tasks.reviews.ReviewText;
 import org.rlhf4j.tasks.reviews.ReviewsGoldScorer;
 import org.rlhf4j.tasks.reviews.ReviewsTask;

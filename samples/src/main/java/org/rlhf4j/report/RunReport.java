@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.rlhf4j.engine.metrics.MetricsLog;
+import org.rlhf4j.api.io.DurableFiles;
 
 /**
  * Writes a task experiment's report into its run directory, from that directory's files alone (so it can be rebuilt
@@ -78,10 +78,10 @@ public final class RunReport {
 
             ObjectNode disclosure = DisclosureCard.of(run, software);
             Path disclosureFile = directory.resolve(DISCLOSURE);
-            MetricsLog.writeAtomically(disclosureFile, JSON.writeValueAsString(disclosure) + "\n");
+            DurableFiles.write(disclosureFile, JSON.writeValueAsString(disclosure) + "\n");
             String page = new ReportPage(run, disclosure).render(frontier, training, proxyVsGold, accuracy);
             Path htmlFile = directory.resolve(HTML);
-            MetricsLog.writeAtomically(htmlFile, page);
+            DurableFiles.write(htmlFile, page);
 
             List<Path> charts = new ArrayList<>();
             frontier.ifPresent(c -> charts.add(directory.resolve(c.file())));

@@ -9,14 +9,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rlhf4j.api.io.DurableFiles;
 
 /**
  * Saves and loads {@link Checkpoint}s under a root directory, crash-safely.
@@ -171,14 +169,14 @@ public final class CheckpointStore {
         manifest.put("step", step);
         ArrayNode list = manifest.putArray("files");
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            writeDurably(tmp.resolve(file.getKey()), file.getValue());
+            DurableFiles.writeNew(tmp.resolve(file.getKey()), file.getValue());
             list.addObject()
                     .put("name", file.getKey())
                     .put("size", file.getValue().length)
                     .put("crc32c", crc(file.getValue()));
         }
-        writeDurably(tmp.resolve(MANIFEST_FILE), (JSON.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
-        forceDirectory(tmp);
+        DurableFiles.writeNew(tmp.resolve(MANIFEST_FILE), (JSON.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+        DurableFiles.syncDirectory(tmp);
 
         Path target = directory(step);
         Path old = null;
@@ -187,7 +185,7 @@ public final class CheckpointStore {
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(root);
+        DurableFiles.syncDirectory(root);
         if (old != null) {
             deleteRecursively(old);
         }
@@ -206,7 +204,7 @@ public final class CheckpointStore {
             Files.move(directory(steps.get(i)), doomed, StandardCopyOption.ATOMIC_MOVE);
             deleteRecursively(doomed);
         }
-        forceDirectory(root);
+        DurableFiles.syncDirectory(root);
     }
 
     /** Reads and verifies the checkpoint directory {@code dir} (any name). */
@@ -304,27 +302,7 @@ public final class CheckpointStore {
         return String.format("%08x", crc.getValue());
     }
 
-    private static void writeDurably(Path file, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-    }
 
-    /** Forces a directory's entries to disk (POSIX); a no-op where the platform cannot open directories. */
-    private static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            if (Files.isDirectory(dir) && System.getProperty("os.name", "").startsWith("Windows")) {
-                return;
-            }
-            throw e;
-        }
-    }
 
     /**
      * Cleans up after a crash: deletes {@code .tmp-*} and {@code .del-*} directories, and for each
@@ -340,7 +318,7 @@ public final class CheckpointStore {
             Matcher m = LEFTOVER.matcher(leftover.getFileName().toString());
             if (m.matches() && m.group(1).equals("old") && !Files.exists(directory(Long.parseLong(m.group(2))))) {
                 Files.move(leftover, directory(Long.parseLong(m.group(2))), StandardCopyOption.ATOMIC_MOVE);
-                forceDirectory(root);
+                DurableFiles.syncDirectory(root);
             } else {
                 deleteRecursively(leftover);
             }

@@ -9,15 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.rlhf4j.api.io.DurableFiles;
 
 /**
  * An append-only {@code metrics.jsonl}: one JSON object per line, each written whole and flushed, so a
@@ -26,7 +25,7 @@ import java.util.function.Predicate;
  * <p>{@link #resume(Path, long)} repairs the file of an interrupted run before appending: a torn last line
  * (no final newline, or not a JSON object) is cut off, and lines whose {@code step} is past the step the
  * run resumes from are dropped, because that work is about to be redone. The repaired file replaces the
- * old one atomically.
+ * old one durably ({@link DurableFiles}).
  */
 public final class MetricsLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,7 +63,7 @@ public final class MetricsLog implements AutoCloseable {
                 kept.append(JSON.writeValueAsString(line)).append('\n');
             }
         }
-        writeAtomically(file, kept.toString());
+        DurableFiles.write(file, kept.toString());
         return new MetricsLog(file);
     }
 
@@ -112,23 +111,6 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    /** Writes {@code text} to {@code file} through a temporary file, forced to disk and renamed atomically. */
-    public static void writeAtomically(Path file, String text) throws IOException {
-        requireNonNull(text, "text is null");
-        writeAtomically(file, text.getBytes(UTF_8));
-    }
-
-    /** Writes {@code bytes} to {@code file} through a temporary file, forced to disk and renamed atomically. */
-    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        requireNonNull(file, "file is null");
-        requireNonNull(bytes, "bytes is null");
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(temporary, bytes);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 
     @Override
     public void close() throws IOException {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rlhf4j.api.io.DurableFiles;
 import org.rlhf4j.engine.checkpoint.Checkpoint;
 import org.rlhf4j.engine.checkpoint.CheckpointStore;
 import org.rlhf4j.engine.metrics.MetricsLog;
@@ -149,7 +150,7 @@ public final class SftRun {
             tokens = Long.parseLong(checkpoint.metadata().get("tokens"));
         }
         if (tokenizer.isPresent()) {
-            MetricsLog.writeAtomically(tokenizerFile(checkpointRoot), tokenizer.get().toJson());
+            DurableFiles.write(tokenizerFile(checkpointRoot), tokenizer.get().toJson());
         }
         long began = System.nanoTime();
         double lastLoss = Double.NaN;

@@ -10,11 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Optional;
 import org.rlhf4j.api.feedback.Choice;
 import org.rlhf4j.api.feedback.SafetyLabel;
+import org.rlhf4j.api.io.DurableFiles;
 
 /**
  * Writes labelled comparisons as the A/B layout {@link PreferenceDatasetReader} reads: {@code prompt},
@@ -73,11 +73,11 @@ public final class PreferenceLinesWriter implements AutoCloseable {
         }
     }
 
-    /** Moves the complete file into place. */
+    /** Moves the complete file into place, durably ({@link DurableFiles#move}). */
     public void finish() {
         closeWriter();
         try {
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.move(partial, file);
             finished = true;
         }
         catch (IOException e) {

@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.eval;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import org.rlhf4j.experiment.eval.EvaluationReport;
 
 /**
  * The evaluation of one policy: its samples and the figures computed from them.

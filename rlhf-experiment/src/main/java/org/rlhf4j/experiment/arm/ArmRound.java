@@ -1,9 +1,10 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.arm;
 
 import static java.util.Objects.requireNonNull;
 
 import org.rlhf4j.engine.random.Seeds;
 import org.rlhf4j.engine.train.TrainingLoop;
+import org.rlhf4j.experiment.run.RunDirectory;
 
 /**
  * One round of an arm ({@code rounds} in its config): its number, the arm's round count, its seed and where its lines

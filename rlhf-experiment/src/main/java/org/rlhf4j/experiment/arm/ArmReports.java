@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.arm;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,6 +13,8 @@ import org.rlhf4j.api.feedback.Choice;
 import org.rlhf4j.api.feedback.SafetyLabel;
 import org.rlhf4j.api.task.GoldScorer;
 import org.rlhf4j.experiment.eval.Correlation;
+import org.rlhf4j.experiment.eval.Evaluation;
+import org.rlhf4j.experiment.eval.PolicySample;
 
 /**
  * What an arm reports about its feedback and its models, measured against the task's gold scorer (which no learner

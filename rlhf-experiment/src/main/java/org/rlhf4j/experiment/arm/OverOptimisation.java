@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.arm;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.run;
 
 /**
  * A run directory cannot be used as asked: a fresh run finds a run already there, a resumed one finds

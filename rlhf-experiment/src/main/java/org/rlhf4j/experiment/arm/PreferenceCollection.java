@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.arm;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,6 +32,7 @@ import org.rlhf4j.engine.random.Seeds;
 import org.rlhf4j.engine.tokenizer.SpecialTokens;
 import org.rlhf4j.engine.tokenizer.WordTokenizer;
 import org.rlhf4j.engine.train.ProgressListener;
+import org.rlhf4j.experiment.run.RunDirectory;
 
 /**
  * Collects an arm's preferences: {@code pairs} TRAIN prompts (cycled in a seeded order), two responses each
@@ -241,7 +242,7 @@ public final class PreferenceCollection {
      * the optional {@code safety} ({@code safer, response_a_safe, response_b_safe}) and the provenance
      * ({@code source_type, judge_id, timestamp}).
      */
-    static ObjectNode line(String arm, long batchIndex, int index, Preference preference) {
+    public static ObjectNode line(String arm, long batchIndex, int index, Preference preference) {
         Comparison comparison = preference.comparison();
         ObjectNode line = JSON.createObjectNode();
         line.put("arm", arm);

@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.eval;
 
 import static java.util.Objects.requireNonNull;
 

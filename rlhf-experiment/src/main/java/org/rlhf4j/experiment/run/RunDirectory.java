@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.run;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.rlhf4j.api.io.DurableFiles;
 import org.rlhf4j.engine.checkpoint.CheckpointStore;
 import org.rlhf4j.engine.metrics.MetricsLog;
 import org.rlhf4j.engine.train.TrainingLoop;
@@ -155,12 +156,12 @@ public final class RunDirectory implements TrainingLoop.MetricsSink, AutoCloseab
         for (ObjectNode line : lines) {
             text.append(JSON.writeValueAsString(line)).append('\n');
         }
-        MetricsLog.writeAtomically(resolve(SAMPLES), text.toString());
+        DurableFiles.write(resolve(SAMPLES), text.toString());
     }
 
     /** Writes {@code summary.json} whole (atomically, indented). */
     public void writeSummary(JsonNode summary) throws IOException {
-        MetricsLog.writeAtomically(resolve(SUMMARY),
+        DurableFiles.write(resolve(SUMMARY),
                 JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary) + "\n");
     }
 

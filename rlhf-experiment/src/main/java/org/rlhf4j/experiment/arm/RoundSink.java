@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.arm;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rlhf4j.engine.train.TrainingLoop;
+import org.rlhf4j.experiment.run.RunDirectory;
 
 /**
  * The metrics sink of one round of an arm with {@code rounds > 1}: every line it appends carries {@code round}, and its

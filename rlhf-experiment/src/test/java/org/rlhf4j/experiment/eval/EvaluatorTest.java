@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -22,7 +22,6 @@ import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.tokenizer.SpecialTokens;
 import org.rlhf4j.engine.tokenizer.TokenizerTrainer;
 import org.rlhf4j.engine.tokenizer.WordTokenizer;
-import org.rlhf4j.experiment.eval.KlEstimator;
 
 /** {@link Evaluator} on hand-checkable pieces: an untrained toy policy, a toy gold scorer. */
 class EvaluatorTest {

@@ -1,18 +1,19 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.rlhf4j.experiment.eval.PolicySample;
 
 /** The {@code samples.jsonl} lines of a policy's evaluation samples. */
-final class SampleLines {
+public final class SampleLines {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SampleLines() {}
 
     /** One line per sample: {@code arm, prompt, sample_index, response, gold_reward, gold_cost, harm_categories, response_tokens, stopped}. */
-    static List<ObjectNode> of(String arm, List<PolicySample> samples) {
+    public static List<ObjectNode> of(String arm, List<PolicySample> samples) {
         List<ObjectNode> lines = new ArrayList<>(samples.size());
         for (PolicySample sample : samples) {
             ObjectNode line = JSON.createObjectNode();

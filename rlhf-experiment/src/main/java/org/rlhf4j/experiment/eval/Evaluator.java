@@ -1,4 +1,4 @@
-package org.rlhf4j.experiment;
+package org.rlhf4j.experiment.eval;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,9 +18,6 @@ import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.tokenizer.SpecialTokens;
 import org.rlhf4j.engine.tokenizer.WordTokenizer;
-import org.rlhf4j.experiment.eval.Correlation;
-import org.rlhf4j.experiment.eval.EvaluationReport;
-import org.rlhf4j.experiment.eval.PairwiseAccuracy;
 
 /**
  * Evaluates policies on a fixed prompt set (a task's EVAL prompts): samples {@code samplesPerPrompt}
