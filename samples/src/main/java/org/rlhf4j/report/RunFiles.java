@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.rlhf4j.engine.metrics.MetricsLog;
+import org.rlhf4j.api.io.MetricsLog;
 
 /**
  * What the report reads from a run directory, and nothing else: {@code summary.json}, {@code metrics.jsonl},

@@ -30,7 +30,7 @@ final class ArmsConfigs {
               - name: grpo
                 preferences: {from: rlhf}
                 reward_model: {epochs: 1, batch_size: 4, log_every: 2}
-                algorithm: {type: grpo, group_size: 2, prompts_per_step: 2, steps: 4, max_new_tokens: 12, log_every: 2, lr: 0.001, monitor_every: 2}
+                algorithm: {type: grpo, group_size: 2, prompts_per_step: 2, steps: 4, max_new_tokens: 12, log_every: 2, optimizer: {lr: 0.001}, monitor_every: 2}
             """;
 
     /** {@link #TINY} with {@code epochs} DPO epochs. */
@@ -54,14 +54,14 @@ final class ArmsConfigs {
                 feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
                 preferences: {pairs: 24, batch_size: 8, max_new_tokens: 12, heldout_fraction: 0.25}
                 reward_model: {epochs: 1, batch_size: 4, log_every: 2}
-                algorithm: {type: ppo, rollouts: 4, steps: 4, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 10, lr: 0.001,
+                algorithm: {type: ppo, rollouts: 4, steps: 4, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 10, optimizer: {lr: 0.001},
                             kl_target: 1.0, stop_kl: 10, monitor_every: 2, checkpoint_every: 2}
               - name: safe
                 preferences: {from: rlhf}
                 reward_model: {from: rlhf}
                 cost_model: {epochs: 1, batch_size: 4, l2: 0.01, log_every: 2}
                 algorithm: {type: ppo-lagrangian, rollouts: 4, steps: PPO_STEPS, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 10,
-                            lr: 0.001, cost_threshold: -1, lambda_lr: 0.05, monitor_every: 0, checkpoint_every: 2}
+                            optimizer: {lr: 0.001}, cost_threshold: -1, lambda_lr: 0.05, monitor_every: 0, checkpoint_every: 2}
             """;
 
     /** {@link #TINY_PPO} with {@code steps} PPO-Lagrangian iterations. */
@@ -86,13 +86,13 @@ final class ArmsConfigs {
                 feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
                 preferences: {pairs: 16, batch_size: 8, max_new_tokens: 12, heldout_fraction: 0.25}
                 reward_model: {epochs: 1, batch_size: 4, log_every: 2}
-                algorithm: {type: dpo, epochs: 3, batch_size: 4, lr: 0.005, warmup: 1, log_every: 1, checkpoint_every: 3}
+                algorithm: {type: dpo, epochs: 3, batch_size: 4, optimizer: {lr: 0.005, warmup: 1}, log_every: 1, checkpoint_every: 3}
               - name: ppo
                 rounds: 2
                 feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
                 preferences: {pairs: 16, batch_size: 8, max_new_tokens: 12, heldout_fraction: 0.25}
                 reward_model: {epochs: 1, batch_size: 4, log_every: 2}
-                algorithm: {type: ppo, rollouts: 4, steps: PPO_STEPS, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 12, lr: 0.004,
+                algorithm: {type: ppo, rollouts: 4, steps: PPO_STEPS, ppo_epochs: 2, mini_batches: 2, max_new_tokens: 12, optimizer: {lr: 0.004},
                             monitor_every: 2, checkpoint_every: 2}
             """;
 

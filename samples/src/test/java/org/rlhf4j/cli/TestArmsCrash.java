@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.engine.metrics.MetricsLog;
+import org.rlhf4j.api.io.MetricsLog;
 
 /**
  * A real crash mid-DPO: a child JVM runs SFT, preferences, reward and cost models and starts DPO; it is killed

@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.algorithms.dpo.DpoStep;
+import org.rlhf4j.algorithms.direct.PreferenceStep;
+import org.rlhf4j.api.io.MetricsLog;
 import org.rlhf4j.engine.checkpoint.CheckpointStore;
-import org.rlhf4j.engine.metrics.MetricsLog;
 import org.rlhf4j.engine.model.Heads;
 import org.rlhf4j.engine.model.TransformerConfig;
 import org.rlhf4j.engine.model.TransformerWeights;
@@ -178,8 +178,8 @@ class TestArmsRounds {
             pairs.add(new SequenceEncoder.Encoded[] {encoder.encode(line.get("prompt").asText(), line.get("response_a").asText()),
                     encoder.encode(line.get("prompt").asText(), line.get("response_b").asText())});
         }
-        double[][] policyLogps = DpoStep.referenceLogProbs(roundOne, pairs, 4, 1);
-        double[][] sftLogps = DpoStep.referenceLogProbs(sft, pairs, 4, 1);
+        double[][] policyLogps = PreferenceStep.referenceLogProbs(roundOne, pairs, 4, 1);
+        double[][] sftLogps = PreferenceStep.referenceLogProbs(sft, pairs, 4, 1);
         double[] ratios = new double[2 * pairs.size()];
         for (int i = 0; i < pairs.size(); i++) {
             ratios[2 * i] = policyLogps[i][0] - sftLogps[i][0];

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.rlhf4j.engine.metrics.MetricsLog;
+import org.rlhf4j.api.io.MetricsLog;
 
 /**
  * {@code rlhf run} of a shrunken task experiment through SFT, preferences, reward and cost models, DPO, IPO

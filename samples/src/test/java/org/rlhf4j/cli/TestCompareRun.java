@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.engine.metrics.MetricsLog;
+import org.rlhf4j.api.io.MetricsLog;
 
 /**
  * The main job, {@code samples/configs/compare.yaml}, shrunken ({@link CompareConfigs}) and run end to end with

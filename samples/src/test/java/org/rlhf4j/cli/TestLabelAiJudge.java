@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rlhf4j.engine.metrics.MetricsLog;
+import org.rlhf4j.api.io.MetricsLog;
 
 /** {@code samples/configs/label-ai-judge.yaml}: the local AI judge labels the example comparisons, scored against their human labels. */
 class TestLabelAiJudge {

@@ -47,7 +47,8 @@ class TestModuleRules {
         HUMAN("rlhf-feedback-human", "org.rlhf4j.feedback.human.."),
         GAN("rlhf-feedback-gan", "org.rlhf4j.feedback.gan.."),
         AI("rlhf-feedback-ai", "org.rlhf4j.feedback.ai.."),
-        EXAMPLE_PLUGIN("samples/example-plugin", "org.example.."),
+        EXAMPLE_PLUGIN("samples/example-plugin", "org.example.keywords..", "org.example.lengthjudge.."),
+        EXAMPLE_ALGORITHM("samples/example-algorithm", "org.example.hinge.."),
         SAMPLES("samples", "org.rlhf4j.cli..", "org.rlhf4j.report..", "org.rlhf4j.rules..");
 
         final String dir;
@@ -101,6 +102,10 @@ class TestModuleRules {
             new Rule(Module.AI, Code.TEST, Set.of(Module.API), NEVER_FEEDBACK),
             new Rule(Module.EXAMPLE_PLUGIN, Code.MAIN, Set.of(Module.API), "a third-party plugin sees rlhf-api only"),
             new Rule(Module.EXAMPLE_PLUGIN, Code.TEST, Set.of(Module.API), "a third-party plugin sees rlhf-api only"),
+            new Rule(Module.EXAMPLE_ALGORITHM, Code.MAIN, Set.of(Module.API, Module.ALGORITHMS),
+                    "a third-party algorithm sees the algorithm SPI (rlhf-algorithms) and rlhf-api"),
+            new Rule(Module.EXAMPLE_ALGORITHM, Code.TEST, Set.of(Module.API, Module.ALGORITHMS),
+                    "a third-party algorithm sees the algorithm SPI (rlhf-algorithms) and rlhf-api"),
             new Rule(Module.SAMPLES, Code.MAIN, Set.of(Module.API, Module.TASKS, Module.ENGINE, Module.ALGORITHMS, Module.EXPERIMENT),
                     "samples has the feedback modules at runtime scope only: the CLI finds them by plugin type"),
             new Rule(Module.SAMPLES, Code.TEST,
@@ -191,7 +196,7 @@ class TestModuleRules {
      * The compiled classes of one module's main or test code. A module with sources but no classes has not
      * been built in this reactor: that is an error, not an empty (and so passing) check.
      */
-    private static JavaClasses importClasses(Module module, Code code) {
+    static JavaClasses importClasses(Module module, Code code) {
         Path sources = root.resolve(module.dir).resolve("src").resolve(code.sourceSet).resolve("java");
         Path output = root.resolve(module.dir).resolve("target").resolve(code.outputDir);
         if (!Files.isDirectory(sources)) {

@@ -2,7 +2,9 @@ package org.rlhf4j.algorithms.dpo;
 
 import static org.rlhf4j.api.config.ConfigValues.atLeast;
 
+import org.rlhf4j.algorithms.direct.PreferenceTraining;
 import org.rlhf4j.algorithms.loss.DpoLoss;
+import org.rlhf4j.api.config.OptimizerConfig;
 
 /**
  * Settings of the {@code dpo} algorithm (TRL's {@code DPOConfig} names and defaults where TRL has them).
@@ -12,10 +14,8 @@ import org.rlhf4j.algorithms.loss.DpoLoss;
  * @param labelSmoothing cDPO's label noise {@code e} in [0, 0.5) (default 0; sigmoid loss only)
  * @param epochs passes over the preference pairs (default 2)
  * @param batchSize pairs per step (default 16)
- * @param lr peak learning rate, linear warm-up then cosine decay to a tenth (default 2e-4)
- * @param warmup warm-up steps (default 10)
- * @param weightDecay AdamW decoupled weight decay (default 0)
- * @param maxGradNorm global-norm gradient clip, 0 for none (default 1)
+ * @param optimizer the shared optimizer block; defaults: lr 2e-4, warmup 10, cosine decay to a tenth
+ *     ({@code min_lr_ratio} 0.1), betas 0.9/0.95, no weight decay, gradients clipped to norm 1
  * @param logEvery steps per metrics line (default 5)
  * @param checkpointEvery steps between checkpoints (default 20)
  */
@@ -25,44 +25,31 @@ public record DpoConfig(
         Double labelSmoothing,
         Integer epochs,
         Integer batchSize,
-        Double lr,
-        Integer warmup,
-        Double weightDecay,
-        Double maxGradNorm,
+        OptimizerConfig optimizer,
         Integer logEvery,
         Integer checkpointEvery) {
+    /** The optimizer's defaults. */
+    public static final OptimizerConfig OPTIMIZER = OptimizerConfig.defaults(2e-4, 10, 0.1);
+
     public DpoConfig {
         lossType = lossType == null ? DpoLoss.Type.SIGMOID : lossType;
         beta = beta == null ? 0.1 : beta;
-        if (!(beta > 0 && beta <= 100)) {
-            throw new IllegalArgumentException("beta must be in (0, 100], got " + beta);
-        }
         labelSmoothing = labelSmoothing == null ? 0.0 : labelSmoothing;
-        if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
-            throw new IllegalArgumentException("label_smoothing must be in [0, 0.5), got " + labelSmoothing);
-        }
-        if (labelSmoothing > 0 && lossType == DpoLoss.Type.IPO) {
-            throw new IllegalArgumentException("label_smoothing (cDPO) applies to loss_type sigmoid, not ipo");
-        }
+        new DpoLoss(lossType, beta, labelSmoothing); // checks the three
         epochs = atLeast("epochs", epochs, 2, 1);
         batchSize = atLeast("batch_size", batchSize, 16, 1);
-        lr = lr == null ? 2e-4 : lr;
-        if (!(lr > 0 && lr <= 1)) {
-            throw new IllegalArgumentException("lr must be in (0, 1], got " + lr);
-        }
-        warmup = warmup == null ? 10 : warmup;
-        if (warmup < 0) {
-            throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
-        }
-        weightDecay = weightDecay == null ? 0.0 : weightDecay;
-        if (!(weightDecay >= 0 && weightDecay <= 1)) {
-            throw new IllegalArgumentException("weight_decay must be in [0, 1], got " + weightDecay);
-        }
-        maxGradNorm = maxGradNorm == null ? 1.0 : maxGradNorm;
-        if (!(maxGradNorm >= 0)) {
-            throw new IllegalArgumentException("max_grad_norm must be >= 0, got " + maxGradNorm);
-        }
+        optimizer = OptimizerConfig.resolve(optimizer, OPTIMIZER);
         logEvery = atLeast("log_every", logEvery, 5, 1);
         checkpointEvery = atLeast("checkpoint_every", checkpointEvery, 20, 1);
+    }
+
+    /** The loss these settings describe. */
+    public DpoLoss loss() {
+        return new DpoLoss(lossType, beta, labelSmoothing);
+    }
+
+    /** How it trains. */
+    public PreferenceTraining training() {
+        return new PreferenceTraining(epochs, batchSize, optimizer, logEvery, checkpointEvery);
     }
 }

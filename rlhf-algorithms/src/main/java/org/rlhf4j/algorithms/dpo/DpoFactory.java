@@ -1,5 +1,6 @@
 package org.rlhf4j.algorithms.dpo;
 
+import org.rlhf4j.algorithms.direct.PreferenceAlgorithm;
 import org.rlhf4j.api.algorithm.Algorithm;
 import org.rlhf4j.api.algorithm.AlgorithmFactory;
 import org.rlhf4j.api.plugin.PluginContext;
@@ -20,6 +21,6 @@ public final class DpoFactory implements AlgorithmFactory<DpoConfig> {
 
     @Override
     public Algorithm create(String type, DpoConfig config, PluginContext context) {
-        return new DpoAlgorithm(config);
+        return new PreferenceAlgorithm(TYPE, config.loss(), config.training());
     }
 }

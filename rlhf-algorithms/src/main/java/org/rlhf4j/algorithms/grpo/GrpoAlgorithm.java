@@ -13,11 +13,11 @@ import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.rollout.Rollouts;
 import org.rlhf4j.algorithms.spi.ArmContext;
 import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.Optimizers;
 import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.engine.generation.Generator;
 import org.rlhf4j.engine.optim.AdamW;
-import org.rlhf4j.engine.optim.LrSchedule;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.random.Seeds;
 import org.rlhf4j.engine.train.DataOrder;
@@ -62,9 +62,7 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
         context.log().printf("Arm %s: %s on %s, %d steps of %d prompts x %d responses%n", context.arm(),
                 config.baseline() == GroupPolicyLoss.Baseline.GROUP ? "GRPO" : "RLOO", rewards.describe(), steps, groups, k);
         context.log().flush();
-        AdamW optimizer = new AdamW(context.policy(), new AdamW.Config(
-                new LrSchedule(config.lr(), Math.min(config.warmup(), steps), steps, 0.1), 0.9, 0.95, 1e-8, config.weightDecay(),
-                config.maxGradNorm()));
+        AdamW optimizer = new AdamW(context.policy(), Optimizers.adamW(config.optimizer(), steps));
         try (Generator generator = new Generator(context.policy());
                 GrpoStep step = new GrpoStep(context.policy(), context.reference(), rows, k, context.workers(),
                         optimizer.gradientBuffers())) {

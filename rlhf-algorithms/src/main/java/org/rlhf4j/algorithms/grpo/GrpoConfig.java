@@ -4,6 +4,7 @@ import static org.rlhf4j.api.config.ConfigValues.atLeast;
 import static org.rlhf4j.api.config.ConfigValues.within;
 
 import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
+import org.rlhf4j.api.config.OptimizerConfig;
 
 /**
  * Settings of the {@code grpo} algorithm (TRL's {@code GRPOConfig} names and defaults where TRL has them).
@@ -17,10 +18,8 @@ import org.rlhf4j.algorithms.loss.GroupPolicyLoss;
  * @param beta the weight of the per-token KL (k3) to the SFT reference (default 0.04)
  * @param temperature rollout sampling temperature (default 1)
  * @param maxNewTokens the most tokens per rollout, capped by the context (default 40)
- * @param lr peak learning rate, linear warm-up then cosine decay to a tenth (default 5e-5)
- * @param warmup warm-up steps (default 5)
- * @param weightDecay AdamW decoupled weight decay (default 0)
- * @param maxGradNorm global-norm gradient clip, 0 for none (default 1)
+ * @param optimizer the shared optimizer block; defaults: lr 5e-5, warmup 5, cosine decay to a tenth ({@code min_lr_ratio}
+ *     0.1), betas 0.9/0.95, no weight decay, gradients clipped to norm 1
  * @param logEvery steps per metrics line (default 5)
  * @param checkpointEvery steps between checkpoints (default 20)
  * @param monitorEvery steps between measurements of the policy's gold and proxy reward on held-out prompts
@@ -35,13 +34,13 @@ public record GrpoConfig(
         Double beta,
         Double temperature,
         Integer maxNewTokens,
-        Double lr,
-        Integer warmup,
-        Double weightDecay,
-        Double maxGradNorm,
+        OptimizerConfig optimizer,
         Integer logEvery,
         Integer checkpointEvery,
         Integer monitorEvery) {
+    /** The optimizer's defaults. */
+    public static final OptimizerConfig OPTIMIZER = OptimizerConfig.defaults(5e-5, 5, 0.1);
+
     public GrpoConfig {
         groupSize = atLeast("group_size", groupSize, 4, 2);
         promptsPerStep = atLeast("prompts_per_step", promptsPerStep, 8, 1);
@@ -51,10 +50,7 @@ public record GrpoConfig(
         beta = within("beta", beta, 0.04, 0, 100);
         temperature = within("temperature", temperature, 1.0, 1e-3, 100);
         maxNewTokens = atLeast("max_new_tokens", maxNewTokens, 40, 1);
-        lr = within("lr", lr, 5e-5, 1e-12, 1);
-        warmup = atLeast("warmup", warmup, 5, 0);
-        weightDecay = within("weight_decay", weightDecay, 0.0, 0, 1);
-        maxGradNorm = within("max_grad_norm", maxGradNorm, 1.0, 0, Double.MAX_VALUE);
+        optimizer = OptimizerConfig.resolve(optimizer, OPTIMIZER);
         logEvery = atLeast("log_every", logEvery, 5, 1);
         checkpointEvery = atLeast("checkpoint_every", checkpointEvery, 20, 1);
         monitorEvery = atLeast("monitor_every", monitorEvery, 25, 0);

@@ -1,5 +1,7 @@
 package org.rlhf4j.algorithms.loss;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +21,7 @@ import org.rlhf4j.engine.math.Sigmoid;
  * {@code = beta (pi_c - ref_c)}, {@code rewards/rejected}, {@code rewards/accuracies} (chosen reward above
  * rejected), {@code rewards/margins}, {@code logps/chosen}, {@code logps/rejected}, as means over the pairs.
  */
-public final class DpoLoss {
+public record DpoLoss(Type type, double beta, double labelSmoothing) implements PreferenceLoss {
     /** The loss form. */
     public enum Type {
         SIGMOID,
@@ -31,12 +33,36 @@ public final class DpoLoss {
         }
     }
 
-    private DpoLoss() {}
+    /**
+     * @param type the loss form
+     * @param beta the KL strength, in (0, 100]
+     * @param labelSmoothing cDPO's label noise in [0, 0.5) ({@link Type#SIGMOID} only)
+     */
+    public DpoLoss {
+        requireNonNull(type, "type is null");
+        if (!(beta > 0 && beta <= 100)) {
+            throw new IllegalArgumentException("beta must be in (0, 100], got " + beta);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
+            throw new IllegalArgumentException("label_smoothing must be in [0, 0.5), got " + labelSmoothing);
+        }
+        if (labelSmoothing > 0 && type == Type.IPO) {
+            throw new IllegalArgumentException("label_smoothing (cDPO) applies to loss_type sigmoid, not ipo");
+        }
+    }
 
-    public static PairLoss compute(Type type, double beta, double labelSmoothing, double[] policyChosen, double[] policyRejected,
-            double[] referenceChosen, double[] referenceRejected, double normaliser) {
-        PairLoss.checkLengths(policyChosen, policyRejected, referenceChosen, referenceRejected);
-        int n = policyChosen.length;
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "%s (beta %.3g)", type == Type.IPO ? "IPO" : "DPO", beta);
+    }
+
+    @Override
+    public PairLoss compute(PairLogProbs pairs, double normaliser) {
+        double[] policyChosen = pairs.policyChosen();
+        double[] policyRejected = pairs.policyRejected();
+        double[] referenceChosen = pairs.referenceChosen();
+        double[] referenceRejected = pairs.referenceRejected();
+        int n = pairs.size();
         double[] dChosen = new double[n];
         double[] dRejected = new double[n];
         double loss = 0;

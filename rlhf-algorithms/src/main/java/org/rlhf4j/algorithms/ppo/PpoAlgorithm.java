@@ -17,12 +17,12 @@ import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.rollout.Rollouts;
 import org.rlhf4j.algorithms.spi.ArmContext;
 import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.Optimizers;
 import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
 import org.rlhf4j.engine.generation.Generator;
 import org.rlhf4j.engine.model.Heads;
 import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.optim.AdamW;
-import org.rlhf4j.engine.optim.LrSchedule;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.random.Seeds;
 import org.rlhf4j.engine.train.DataOrder;
@@ -97,11 +97,11 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
         if (lagrangian) {
             critics.add(critic(context.costModel(), context.policy(), headRng));
         }
-        AdamW policyOptimizer = new AdamW(context.policy(), optimizerConfig(config.lr(), updates));
+        AdamW policyOptimizer = new AdamW(context.policy(), Optimizers.adamW(config.optimizer(), updates));
         List<AdamW> criticOptimizers = new ArrayList<>();
         List<Map<String, INDArray>> criticBuffers = new ArrayList<>();
         for (TransformerWeights critic : critics) {
-            AdamW optimizer = new AdamW(critic, optimizerConfig(config.criticLr(), updates));
+            AdamW optimizer = new AdamW(critic, Optimizers.adamW(config.optimizer().withLr(config.criticLr()), updates));
             criticOptimizers.add(optimizer);
             criticBuffers.add(optimizer.gradientBuffers());
         }
@@ -174,11 +174,6 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
             return model.get().copy();
         }
         return policy.withHeads(Heads.SCALAR, rng);
-    }
-
-    private AdamW.Config optimizerConfig(double lr, int updates) {
-        return new AdamW.Config(new LrSchedule(lr, Math.min(config.warmup(), updates), updates, 1.0), 0.9, 0.95, 1e-8,
-                config.weightDecay(), config.maxGradNorm());
     }
 
     /**

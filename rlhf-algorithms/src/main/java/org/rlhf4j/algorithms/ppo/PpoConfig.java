@@ -5,6 +5,7 @@ import static org.rlhf4j.api.config.ConfigValues.optionalWithin;
 import static org.rlhf4j.api.config.ConfigValues.within;
 
 import java.util.Locale;
+import org.rlhf4j.api.config.OptimizerConfig;
 
 /**
  * Settings of the {@code ppo} and {@code ppo-lagrangian} algorithms (TRL's {@code PPOConfig} names and defaults
@@ -29,11 +30,10 @@ import java.util.Locale;
  *     default when the arm has one) or {@code policy} (the SFT backbone with a new value head)
  * @param temperature rollout sampling temperature (default 1)
  * @param maxNewTokens the most tokens per rollout, capped by the context (default 40)
- * @param lr the policy's learning rate, linear warm-up then constant (default 5e-5)
+ * @param optimizer the shared optimizer block of the policy (and, with {@code critic_lr}, of the critics); defaults: lr
+ *     5e-5, no warm-up, constant after it ({@code min_lr_ratio} 1), betas 0.9/0.95, no weight decay, each update's
+ *     gradients clipped to norm 1
  * @param criticLr the critics' learning rate (default 1e-4)
- * @param warmup warm-up updates (default 0)
- * @param weightDecay AdamW decoupled weight decay (default 0)
- * @param maxGradNorm global-norm gradient clip of each update, 0 for none (default 1)
  * @param logEvery iterations per metrics line (default 1)
  * @param checkpointEvery iterations between checkpoints (default 10)
  * @param monitorEvery iterations between measurements of gold and proxy reward on held-out prompts (default 10, 0 for none)
@@ -61,11 +61,8 @@ public record PpoConfig(
         CriticInit criticInit,
         Double temperature,
         Integer maxNewTokens,
-        Double lr,
+        OptimizerConfig optimizer,
         Double criticLr,
-        Integer warmup,
-        Double weightDecay,
-        Double maxGradNorm,
         Integer logEvery,
         Integer checkpointEvery,
         Integer monitorEvery,
@@ -87,6 +84,9 @@ public record PpoConfig(
         }
     }
 
+    /** The optimizer's defaults. */
+    public static final OptimizerConfig OPTIMIZER = OptimizerConfig.defaults(5e-5, 0, 1.0);
+
     public PpoConfig {
         rollouts = atLeast("rollouts", rollouts, 64, 1);
         steps = atLeast("steps", steps, 50, 1);
@@ -106,11 +106,8 @@ public record PpoConfig(
         stopKl = optionalWithin("stop_kl", stopKl, 1e-9, 1e6);
         temperature = within("temperature", temperature, 1.0, 1e-3, 100);
         maxNewTokens = atLeast("max_new_tokens", maxNewTokens, 40, 1);
-        lr = within("lr", lr, 5e-5, 1e-12, 1);
+        optimizer = OptimizerConfig.resolve(optimizer, OPTIMIZER);
         criticLr = within("critic_lr", criticLr, 1e-4, 1e-12, 1);
-        warmup = atLeast("warmup", warmup, 0, 0);
-        weightDecay = within("weight_decay", weightDecay, 0.0, 0, 1);
-        maxGradNorm = within("max_grad_norm", maxGradNorm, 1.0, 0, Double.MAX_VALUE);
         logEvery = atLeast("log_every", logEvery, 1, 1);
         checkpointEvery = atLeast("checkpoint_every", checkpointEvery, 10, 1);
         monitorEvery = atLeast("monitor_every", monitorEvery, 10, 0);

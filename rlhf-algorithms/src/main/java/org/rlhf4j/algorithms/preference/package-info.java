@@ -1,6 +1,6 @@
 /**
- * Preferences as the engine learns from them: labelled pairs of responses (from any feedback source),
- * their collection on a policy's samples, and their encoding into the token batches of reward models and
- * DPO.
+ * Preferences as the algorithms learn from them: labelled pairs of responses (from any feedback source,
+ * {@link org.rlhf4j.algorithms.preference.LabelledPair}) and their encoding into the token rows of reward models and
+ * direct alignment ({@link org.rlhf4j.algorithms.preference.PairRows}).
  */
 package org.rlhf4j.algorithms.preference;

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rlhf4j.api.io.MetricsLog;
 import org.rlhf4j.engine.checkpoint.CheckpointStore;
-import org.rlhf4j.engine.metrics.MetricsLog;
 
 /**
  * A real crash: a child JVM trains with checkpoints and is killed with SIGKILL after a few checkpoints; a

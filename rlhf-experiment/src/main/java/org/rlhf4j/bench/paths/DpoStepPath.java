@@ -1,7 +1,7 @@
 package org.rlhf4j.bench.paths;
 
 import java.util.List;
-import org.rlhf4j.algorithms.dpo.DpoStep;
+import org.rlhf4j.algorithms.direct.PreferenceStep;
 import org.rlhf4j.algorithms.loss.DpoLoss;
 import org.rlhf4j.bench.BenchKeys;
 import org.rlhf4j.engine.model.EngineThreads;
@@ -11,7 +11,7 @@ import org.rlhf4j.engine.optim.LrSchedule;
 import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
 
 /**
- * One DPO step (sigmoid loss, beta {@link #BETA}) on the fixed {@link BenchPairs} batch: {@link DpoStep} (chosen and
+ * One DPO step (sigmoid loss, beta {@link #BETA}) on the fixed {@link BenchPairs} batch: {@link PreferenceStep} with {@link DpoLoss} (chosen and
  * rejected in one forward batch on the data-parallel pass, reference log-probs computed once in {@link #warmUp()})
  * followed by an AdamW update ({@link AdamW.Config#defaults}: clip 1.0), as the DPO trainer runs it; counts pairs.
  * Runs with {@link EngineThreads#trainWorkers()} workers ({@code RLHF_TRAIN_WORKERS=1} for one pass).
@@ -42,10 +42,10 @@ public final class DpoStepPath extends PairStepPath {
     public void warmUp() {
         int workers = EngineThreads.trainWorkers();
         TransformerWeights policy = model.weights(1);
-        double[][] reference = DpoStep.referenceLogProbs(policy.frozenCopy(), pairs, pairs.size(), workers);
+        double[][] reference = PreferenceStep.referenceLogProbs(policy.frozenCopy(), pairs, pairs.size(), workers);
         AdamW optimizer = new AdamW(policy, AdamW.Config.defaults(LrSchedule.constant(BenchModel.LR)));
-        DpoStep step = new DpoStep(policy, pairs, reference, DpoLoss.Type.SIGMOID, BETA, 0.0, pairs.size(), workers,
-                optimizer.gradientBuffers());
+        PreferenceStep step = new PreferenceStep(policy, pairs, reference, new DpoLoss(DpoLoss.Type.SIGMOID, BETA, 0.0), pairs.size(),
+                workers, optimizer.gradientBuffers());
         start(step, step.gradients(), step, optimizer);
     }
 }

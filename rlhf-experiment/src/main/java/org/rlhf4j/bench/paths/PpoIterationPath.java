@@ -155,7 +155,7 @@ public final class PpoIterationPath implements HotPath {
         TransformerWeights reference = policy.frozenCopy();
         TransformerWeights rewardModel = TransformerWeights.init(model.config(), Heads.SCALAR, new Rng(7));
         TransformerWeights critic = rewardModel.copy();
-        policyOptimizer = new AdamW(policy, optimizerConfig(config.lr()));
+        policyOptimizer = new AdamW(policy, optimizerConfig(config.optimizer().lr()));
         criticOptimizer = new AdamW(critic, optimizerConfig(config.criticLr()));
         generator = new Generator(policy, workers);
         step = new PpoStep(policy, reference, List.of(critic), miniBatch, workers, policyOptimizer.gradientBuffers(),
@@ -165,7 +165,7 @@ public final class PpoIterationPath implements HotPath {
     }
 
     private AdamW.Config optimizerConfig(double lr) {
-        return new AdamW.Config(LrSchedule.constant(lr), 0.9, 0.95, 1e-8, config.weightDecay(), config.maxGradNorm());
+        return new AdamW.Config(LrSchedule.constant(lr), 0.9, 0.95, 1e-8, config.optimizer().weightDecay(), config.optimizer().maxGradNorm());
     }
 
     @Override

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.rlhf4j.api.io.DurableFiles;
+import org.rlhf4j.api.io.MetricsLog;
 import org.rlhf4j.engine.checkpoint.CheckpointStore;
-import org.rlhf4j.engine.metrics.MetricsLog;
 import org.rlhf4j.engine.train.TrainingLoop;
 
 /**

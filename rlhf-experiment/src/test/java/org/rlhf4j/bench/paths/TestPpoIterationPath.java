@@ -32,7 +32,7 @@ class TestPpoIterationPath {
         assertEquals(0.05, c.klCoef());
         assertEquals(1.0, c.gamma());
         assertEquals(0.95, c.lam());
-        assertEquals(5e-5, c.lr());
+        assertEquals(5e-5, c.optimizer().lr());
         assertEquals(1e-4, c.criticLr());
         try (PpoIterationPath path = new PpoIterationPath(new BenchModel(BenchShape.DEFAULT))) {
             assertEquals(BenchKeys.PPO, path.name());

@@ -1,8 +1,9 @@
-package org.rlhf4j.algorithms.dpo;
+package org.rlhf4j.algorithms.direct;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,6 +14,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.DpoLoss;
 import org.rlhf4j.algorithms.loss.DpoLoss.Type;
+import org.rlhf4j.algorithms.loss.PairLogProbs;
+import org.rlhf4j.algorithms.loss.PairLoss;
+import org.rlhf4j.algorithms.loss.PreferenceLoss;
 import org.rlhf4j.engine.model.GradientCheckExtension;
 import org.rlhf4j.engine.model.GradientCheckSettings;
 import org.rlhf4j.engine.model.GradientChecker;
@@ -28,13 +32,13 @@ import org.rlhf4j.engine.train.DataOrder;
 import org.rlhf4j.engine.train.StepResult;
 
 /**
- * One DPO/IPO step on the data-parallel path: the sequence log-probs and the loss against a plain forward pass
+ * One preference-loss step on the data-parallel path, with DPO's and IPO's losses: the sequence log-probs and the loss against a plain forward pass
  * read by hand, ln 2 at initialisation, and the gradient of every parameter (lm_head included) against
  * finite differences in double precision, with 1 and 2 shards.
  */
 @ExtendWith(GradientCheckExtension.class)
 @GradientCheckSettings(samplesPerParameter = 4)
-class TestDpoStep {
+class TestPreferenceStep {
     /** V 11, D 8, 2 heads, 2 layers, context 6: rows of 5 columns. */
     private static final TransformerConfig CONFIG = TransformerConfig.of(11, 8, 2, 2, 6);
 
@@ -47,15 +51,48 @@ class TestDpoStep {
 
     private static final int[] BATCH = {2, 0, 3};
 
-    private static DpoStep step(TransformerWeights policy, double[][] reference, Type type, double smoothing, int batch, int workers) {
-        Map<String, INDArray> buffers = new AdamW(policy, AdamW.Config.defaults(LrSchedule.constant(1e-3))).gradientBuffers();
-        return new DpoStep(policy, PAIRS, reference, type, 0.5, smoothing, batch, workers, buffers);
+    private static PreferenceStep step(TransformerWeights policy, double[][] reference, Type type, double smoothing, int batch,
+            int workers) {
+        return step(policy, reference, new DpoLoss(type, 0.5, smoothing), batch, workers);
     }
+
+    private static PreferenceStep step(TransformerWeights policy, double[][] reference, PreferenceLoss loss, int batch, int workers) {
+        Map<String, INDArray> buffers = new AdamW(policy, AdamW.Config.defaults(LrSchedule.constant(1e-3))).gradientBuffers();
+        return new PreferenceStep(policy, PAIRS, reference, loss, batch, workers, buffers);
+    }
+
+    /** A reference-free loss that reads lengths: minus the mean over pairs of (chosen - rejected) mean token log-prob. */
+    private static final PreferenceLoss LENGTH_NORMALISED = new PreferenceLoss() {
+        @Override
+        public boolean needsReference() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "length-normalised margin";
+        }
+
+        @Override
+        public PairLoss compute(PairLogProbs pairs, double normaliser) {
+            double loss = 0;
+            double[] dChosen = new double[pairs.size()];
+            double[] dRejected = new double[pairs.size()];
+            for (int i = 0; i < pairs.size(); i++) {
+                assertTrue(Double.isNaN(pairs.referenceChosen()[i]) && Double.isNaN(pairs.referenceRejected()[i]), "no reference");
+                loss -= pairs.policyChosen()[i] / pairs.chosenTokens()[i] - pairs.policyRejected()[i] / pairs.rejectedTokens()[i];
+                dChosen[i] = -1.0 / pairs.chosenTokens()[i] / normaliser;
+                dRejected[i] = 1.0 / pairs.rejectedTokens()[i] / normaliser;
+            }
+            return new PairLoss(loss / normaliser, dChosen, dRejected, Map.of("tokens/chosen",
+                    Arrays.stream(pairs.chosenTokens()).average().orElse(Double.NaN)));
+        }
+    };
 
     /** The log-prob of {@code e}'s response tokens by hand: one unpadded row, log softmax summed over the response. */
     private static double logProb(TransformerWeights w, Encoded e) {
         int[] t = e.tokens();
-        int[] ids = java.util.Arrays.copyOf(t, t.length - 1);
+        int[] ids = Arrays.copyOf(t, t.length - 1);
         INDArray logits = new Nd4jBackprop(w, 1, ids.length).forward(new int[][] {ids});
         double sum = 0;
         for (int j = e.promptLength() - 1; j < ids.length; j++) {
@@ -73,7 +110,7 @@ class TestDpoStep {
     void logProbsAndLossAreThoseOfAPlainForwardPassReadByHand(int workers) {
         TransformerWeights policy = GradientChecker.curvedWeights(CONFIG, Heads.LM, 3);
         TransformerWeights reference = GradientChecker.curvedWeights(CONFIG, Heads.LM, 7);
-        double[][] ref = DpoStep.referenceLogProbs(reference, PAIRS, 3, workers);
+        double[][] ref = PreferenceStep.referenceLogProbs(reference, PAIRS, 3, workers);
         double[] pc = new double[3];
         double[] pr = new double[3];
         double[] rc = new double[3];
@@ -90,11 +127,11 @@ class TestDpoStep {
         }
         for (Type type : Type.values()) {
             double smoothing = type == Type.SIGMOID ? 0.1 : 0;
-            try (DpoStep step = step(policy, ref, type, smoothing, 3, workers)) {
+            try (PreferenceStep step = step(policy, ref, type, smoothing, 3, workers)) {
                 StepResult result = step.compute(BATCH);
-                DpoLoss.compute(type, 0.5, smoothing, pc, pr, rc, rr, 3).metrics()
-                        .forEach((name, value) -> assertEquals(value, result.metrics().get(name), 1e-12, name));
-                assertEquals(DpoLoss.compute(type, 0.5, smoothing, pc, pr, rc, rr, 3).loss(), result.loss(), 1e-12, type.toString());
+                PairLoss expected = new DpoLoss(type, 0.5, smoothing).compute(PairLogProbs.of(pc, pr, rc, rr), 3);
+                expected.metrics().forEach((name, value) -> assertEquals(value, result.metrics().get(name), 1e-12, name));
+                assertEquals(expected.loss(), result.loss(), 1e-12, type.toString());
                 System.out.printf("DPO step (%s), %d workers: loss %.12f, logps/chosen %.6f%n", type, workers, result.loss(),
                         result.metrics().get("logps/chosen"));
             }
@@ -106,12 +143,12 @@ class TestDpoStep {
     void atInitialisationTheLossIsLn2(int workers) {
         // float, default initialisation, as training runs it
         TransformerWeights policy = TransformerWeights.init(CONFIG, Heads.LM, new Rng(1), DataType.FLOAT);
-        double[][] ref = DpoStep.referenceLogProbs(policy.frozenCopy(), PAIRS, 2, workers);
-        try (DpoStep step = step(policy, ref, Type.SIGMOID, 0, 2, workers)) {
+        double[][] ref = PreferenceStep.referenceLogProbs(policy.frozenCopy(), PAIRS, 2, workers);
+        try (PreferenceStep step = step(policy, ref, Type.SIGMOID, 0, 2, workers)) {
             // each pair at the rows the reference pass gave it: the same arithmetic, exactly ln 2
             for (int[] batch : new int[][] {{0, 1}, {2, 3}}) {
                 StepResult result = step.compute(batch);
-                assertEquals(Math.log(2), result.loss(), 0.0, java.util.Arrays.toString(batch));
+                assertEquals(Math.log(2), result.loss(), 0.0, Arrays.toString(batch));
                 assertEquals(0.0, result.metrics().get("rewards/margins"), 0.0);
             }
             // the data order's shuffled batches put a pair at other rows (another place in a BLAS tile): ln 2 to float rounding
@@ -131,13 +168,37 @@ class TestDpoStep {
     @CsvSource({"SIGMOID, 0.0, 1", "SIGMOID, 0.1, 2", "IPO, 0.0, 1", "IPO, 0.0, 2"})
     void gradientOfEveryParameterMatchesFiniteDifferences(Type type, double smoothing, int workers, GradientChecker checker) {
         TransformerWeights policy = GradientChecker.curvedWeights(CONFIG, Heads.LM, 3);
-        double[][] ref = DpoStep.referenceLogProbs(GradientChecker.curvedWeights(CONFIG, Heads.LM, 7), PAIRS, 3, 1);
-        try (DpoStep step = step(policy, ref, type, smoothing, 3, workers)) {
+        double[][] ref = PreferenceStep.referenceLogProbs(GradientChecker.curvedWeights(CONFIG, Heads.LM, 7), PAIRS, 3, 1);
+        try (PreferenceStep step = step(policy, ref, type, smoothing, 3, workers)) {
             double loss = step.compute(BATCH).loss();
             GradientChecker.Report report = checker.check("DPO step " + type + " e=" + smoothing + ", " + workers + " workers", policy,
                     step.gradients(), () -> step.compute(BATCH).loss());
             assertEquals(loss, report.loss(), 0.0);
             assertTrue(policy.names().contains("lm_head"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2})
+    void aReferenceFreeLossSeesEachResponsesLengthAndNoReference(int workers, GradientChecker checker) {
+        TransformerWeights policy = GradientChecker.curvedWeights(CONFIG, Heads.LM, 3);
+        double expected = 0;
+        for (int i : BATCH) {
+            Encoded chosen = PAIRS.get(i)[0];
+            Encoded rejected = PAIRS.get(i)[1];
+            // response tokens, <eos> included: the sequence after the prompt
+            expected -= logProb(policy, chosen) / (chosen.tokens().length - chosen.promptLength())
+                    - logProb(policy, rejected) / (rejected.tokens().length - rejected.promptLength());
+        }
+        expected /= BATCH.length;
+        try (PreferenceStep step = step(policy, PreferenceStep.noReference(PAIRS.size()), LENGTH_NORMALISED, 3, workers)) {
+            StepResult result = step.compute(BATCH);
+            assertEquals(expected, result.loss(), 1e-12);
+            // the chosen responses of pairs 2, 0 and 3: 1, 3 and 1 tokens
+            assertEquals(5 / 3.0, result.metrics().get("tokens/chosen"), 1e-12);
+            GradientChecker.Report report = checker.check("length-normalised loss, " + workers + " workers", policy,
+                    step.gradients(), () -> step.compute(BATCH).loss());
+            assertEquals(result.loss(), report.loss(), 0.0);
         }
     }
 }

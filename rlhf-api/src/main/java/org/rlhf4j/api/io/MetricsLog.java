@@ -1,4 +1,4 @@
-package org.rlhf4j.engine.metrics;
+package org.rlhf4j.api.io;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.rlhf4j.api.io.DurableFiles;
 
 /**
  * An append-only {@code metrics.jsonl}: one JSON object per line, each written whole and flushed, so a
