@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code mvn -B -q install -DskipTests}); without it the tests that need the jar are skipped, saying so.
  */
 class TestReadmeScoringPlugin {
-    private static final Path README = Path.of("../README.md");
+    private static final Path README = Path.of("../docs/plugins.md");
     private static final Path EXAMPLE_SOURCES = Path.of("example-plugin/src/main/java");
-    private static final String SECTION = "#### A scoring plugin, complete";
+    private static final String SECTION = "## A scoring plugin, complete";
     private static final Pattern FILE = Pattern.compile("\\*\\*`([^`]+)`\\*\\*[^\\n]*\\n\\n```[a-z]*\\n(.*?)\\n```\\n",
             Pattern.DOTALL);
     private static final String API_VERSION = "0.1.0-SNAPSHOT";
