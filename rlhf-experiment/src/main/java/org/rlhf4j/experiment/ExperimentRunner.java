@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.rlhf4j.api.config.ArmPlan;
 import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginContext;
@@ -35,23 +34,18 @@ import org.rlhf4j.experiment.run.SampleLines;
  * A run that fails after start-up records {@code status: failed} and the error in {@code summary.json}.
  */
 public final class ExperimentRunner {
+    private final RunRequest request;
     private final ExperimentPlan plan;
-    private final java.nio.file.Path outDirectory;
-    private final boolean resume;
-    private final Function<String, String> environment;
     private final PrintWriter log;
     private ProgressListener progress = ProgressListener.NONE;
 
     /** What the run printed at the end. */
     public record Outcome(String task, TaskExperiment.Result sft, List<ObjectNode> arms) {}
 
-    public ExperimentRunner(ExperimentPlan plan, java.nio.file.Path outDirectory, boolean resume, Function<String, String> environment,
-            PrintWriter log) {
-        this.plan = requireNonNull(plan, "plan is null");
-        this.outDirectory = requireNonNull(outDirectory, "outDirectory is null");
-        this.resume = resume;
-        this.environment = requireNonNull(environment, "environment is null");
-        this.log = requireNonNull(log, "log is null");
+    public ExperimentRunner(RunRequest request) {
+        this.request = requireNonNull(request, "request is null");
+        this.plan = request.plan();
+        this.log = request.log();
         if (!plan.config().isTaskExperiment()) {
             throw new IllegalArgumentException("not a task experiment: it has 'data' or no 'task'");
         }
@@ -73,14 +67,15 @@ public final class ExperimentRunner {
         long started = System.nanoTime();
         Task task = plan.createTask().orElseThrow();
         String configJson = plan.configJson();
-        PluginContext context = PluginContext.of(plan.baseDirectory(), plan.config().seed(), environment, java.util.Optional.of(task));
+        PluginContext context = PluginContext.of(plan.baseDirectory(), plan.config().seed(), request.environment(),
+                java.util.Optional.of(task));
         ArmParts.preflight(plan.arms(), context); // every arm buildable before any work
 
-        try (RunDirectory run = RunDirectory.open(outDirectory, resume)) {
+        try (RunDirectory run = RunDirectory.open(request.outDirectory(), request.resume())) {
             ObjectNode summary = null;
             try {
                 TaskExperiment.Result sft = new TaskExperiment(plan.config(), task, run, configJson,
-                        plan.file().toAbsolutePath().toString(), log).onStep(progress).run(resume);
+                        plan.file().toAbsolutePath().toString(), log).onStep(progress).run(request.resume());
                 summary = sft.summary();
                 List<ObjectNode> arms = runArms(task, sft, run, configJson, summary, started, context);
                 return new Outcome(task.name(), sft, arms);
@@ -109,7 +104,8 @@ public final class ExperimentRunner {
         // feedback sources that train on the policy's backbone (the RLGAF discriminator) find the SFT policy here
         PluginContext armContext = context.withService(PolicyBackbone.class, new PolicyBackbone(sft.policy(), encoder, workers));
         RunContext shared = new RunContext(task, sft.policy(), sft.policy().frozenCopy(), encoder, sft.evaluator(),
-                sft.evalSeed(), sft.sftEvaluation(), plan.config().seed(), run, resume, configJson, armContext, workers, log, progress);
+                sft.evalSeed(), sft.sftEvaluation(), plan.config().seed(), run, request.resume(), configJson, armContext, workers, log,
+                progress);
         ArmRunner runner = new ArmRunner(shared);
         Map<String, ArmOutcome> done = new LinkedHashMap<>();
         List<ObjectNode> samples = new ArrayList<>(SampleLines.of(TaskExperiment.SFT_ARM, sft.sftEvaluation().samples()));

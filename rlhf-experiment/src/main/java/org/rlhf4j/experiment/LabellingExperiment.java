@@ -47,13 +47,13 @@ public final class LabellingExperiment {
     private final Function<String, String> environment;
     private final PrintWriter log;
 
-    public LabellingExperiment(ExperimentPlan plan, Path outDirectory, boolean resume, Function<String, String> environment,
-            PrintWriter log) {
-        this.plan = requireNonNull(plan, "plan is null");
-        this.outDirectory = requireNonNull(outDirectory, "outDirectory is null");
-        this.resume = resume;
-        this.environment = requireNonNull(environment, "environment is null");
-        this.log = requireNonNull(log, "log is null");
+    public LabellingExperiment(RunRequest request) {
+        requireNonNull(request, "request is null");
+        this.plan = request.plan();
+        this.outDirectory = request.outDirectory();
+        this.resume = request.resume();
+        this.environment = request.environment();
+        this.log = request.log();
     }
 
     /** Runs every arm and returns the summary also written to {@code summary.json}. */

@@ -18,12 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.rlhf4j.api.feedback.Comparison;
 import org.rlhf4j.api.io.MetricsLog;
 import org.rlhf4j.engine.checkpoint.Checkpoint;
 import org.rlhf4j.engine.checkpoint.CheckpointStore;
-import org.rlhf4j.engine.generation.GenerationResult;
 import org.rlhf4j.engine.generation.Generator;
-import org.rlhf4j.engine.generation.SamplingConfig;
 import org.rlhf4j.engine.model.Heads;
 import org.rlhf4j.engine.model.ParamNames;
 import org.rlhf4j.engine.model.TransformerConfig;
@@ -31,8 +30,8 @@ import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.random.Seeds;
 import org.rlhf4j.engine.sft.SftRun;
-import org.rlhf4j.engine.tokenizer.SpecialTokens;
 import org.rlhf4j.engine.tokenizer.WordTokenizer;
+import org.rlhf4j.experiment.arm.PairSampling;
 import org.rlhf4j.experiment.arm.PreferenceCollection;
 import org.rlhf4j.experiment.run.RunDirectory;
 
@@ -129,32 +128,19 @@ public final class PolicyPairs {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to sample pairs for");
         }
-        List<int[]> ids = new ArrayList<>(2 * prompts.size());
-        int longest = 0;
-        for (String prompt : prompts) {
-            int[] encoded = tokenizer.encode(prompt, true, false);
-            ids.add(encoded);
-            ids.add(encoded);
-            longest = Math.max(longest, encoded.length);
-        }
-        int maxNew = Math.min(maxNewTokens, policy.config().maxSeqLen() - longest);
-        if (maxNew < 1) {
-            throw new IllegalArgumentException("a prompt of " + longest + " tokens leaves no room in a context of "
-                    + policy.config().maxSeqLen());
-        }
-        GenerationResult result;
+        List<Comparison> pairs;
         try (Generator generator = new Generator(policy)) {
-            result = generator.generate(ids, new SamplingConfig(maxNew, temperature, 0, 1.0, SpecialTokens.EOS_ID, true),
-                    new Rng(Seeds.derive(seed, "annotation-pairs")));
+            pairs = PairSampling.sample(generator, tokenizer, policy.config().maxSeqLen(), prompts, maxNewTokens, temperature,
+                    new Rng(Seeds.derive(seed, "annotation-pairs")), "a prompt");
         }
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());
         try (BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < prompts.size(); i++) {
+            for (Comparison pair : pairs) {
                 ObjectNode line = JSON.createObjectNode();
-                line.put("prompt", prompts.get(i));
-                line.put("response_a", tokenizer.decode(result.response(2 * i)));
-                line.put("response_b", tokenizer.decode(result.response(2 * i + 1)));
+                line.put("prompt", pair.prompt());
+                line.put("response_a", pair.responseA());
+                line.put("response_b", pair.responseB());
                 line.put("source", source);
                 writer.write(JSON.writeValueAsString(line));
                 writer.write('\n');

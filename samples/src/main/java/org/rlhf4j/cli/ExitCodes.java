@@ -1,6 +1,6 @@
 package org.rlhf4j.cli;
 
-/** The exit codes of the {@code rlhf} command, documented in README.md. */
+/** The exit codes of the {@code rlhf} command, documented in README.md ("The rlhf command"). */
 public final class ExitCodes {
     /** Success. */
     public static final int OK = 0;

@@ -18,6 +18,7 @@ import org.rlhf4j.engine.model.EngineThreads;
 import org.rlhf4j.experiment.ExperimentRunner;
 import org.rlhf4j.experiment.LabellingExperiment;
 import org.rlhf4j.experiment.LabellingSummary;
+import org.rlhf4j.experiment.RunRequest;
 import org.rlhf4j.experiment.eval.Evaluation;
 import org.rlhf4j.experiment.run.RunDirectoryException;
 import org.rlhf4j.report.RunReport;
@@ -77,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
                     threads.opThreads(), threads.blasThreads());
             ExperimentRunner.Outcome outcome;
             try {
-                outcome = new ExperimentRunner(plan, outDirectory, resume, context.environment(), context.err())
+                outcome = new ExperimentRunner(new RunRequest(plan, outDirectory, resume, context.environment(), context.err()))
                         .onStep(ProgressDisplay.of(context.err(), System.err, System.console() != null)).run();
             }
             catch (RunDirectoryException e) {
@@ -104,7 +105,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         LabellingSummary summary;
         try {
-            summary = new LabellingExperiment(plan, outDirectory, resume, context.environment(), context.err()).run();
+            summary = new LabellingExperiment(new RunRequest(plan, outDirectory, resume, context.environment(), context.err()))
+                    .run();
         }
         catch (RunDirectoryException e) {
             throw new RunSetupException(e.getMessage(), e);

@@ -8,6 +8,7 @@ import org.rlhf4j.api.config.ExperimentPlan;
 import org.rlhf4j.api.plugin.PluginLoader;
 import org.rlhf4j.engine.model.EngineThreads;
 import org.rlhf4j.experiment.ExperimentRunner;
+import org.rlhf4j.experiment.RunRequest;
 
 /**
  * The child JVM of {@link TestArmsCrash}: runs a task experiment with arms, sleeping {@code args[3]} ms after
@@ -25,7 +26,7 @@ public final class ArmsRunChild {
         long sleep = Long.parseLong(args[3]);
         EngineThreads.applyDefaults();
         PrintWriter log = new PrintWriter(System.out, true);
-        new ExperimentRunner(plan, out, resume, System::getenv, log).onStep((arm, phase, step, steps) -> {
+        new ExperimentRunner(new RunRequest(plan, out, resume, System::getenv, log)).onStep((arm, phase, step, steps) -> {
             if (sleep > 0 && (phase.equals("dpo") || phase.equals("ppo"))) {
                 try {
                     Thread.sleep(sleep);

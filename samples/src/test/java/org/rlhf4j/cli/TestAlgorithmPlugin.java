@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TestAlgorithmPlugin {
     private static final Path PAGE = Path.of("../docs/plugins.md");
-    private static final String SECTION = "#### An algorithm plugin, complete";
+    private static final String SECTION = "## An algorithm plugin, complete";
     private static final Path EXAMPLE = Path.of("example-algorithm");
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rlhf4j.api.annotation.AnnotationApp;
 
 /**
- * The team lead's commands of README.md's "Human annotation" end to end: tokens, pairs from a file, labels over
+ * The team lead's commands of docs/annotation.md end to end: tokens, pairs from a file, labels over
  * HTTP, export, an arm trained on the export by {@code rlhf run} with no conversion, then pairs sampled from that
  * run's SFT and DPO checkpoints; and a dataset import.
  */

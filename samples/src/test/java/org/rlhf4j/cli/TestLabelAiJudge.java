@@ -22,7 +22,7 @@ class TestLabelAiJudge {
         assertEquals(0, result.exitCode(), result.toString());
         List<JsonNode> lines = MetricsLog.readLines(out.resolve("metrics.jsonl"));
         JsonNode last = lines.get(lines.size() - 1);
-        // 29 of the 30 human labels are strict; the embedding judge agrees with 11 of them (README.md, AI judges)
+        // 29 of the 30 human labels are strict; the embedding judge agrees with 11 of them (docs/feedback.md, AI judges)
         assertEquals(29, last.get("judge/human_pairs").asInt(), last.toString());
         assertEquals(11.0 / 29, last.get("judge/human_agreement").asDouble(), 1e-12, last.toString());
         assertEquals(60, last.get("judge/judgements").asInt(), last.toString());

@@ -2,37 +2,27 @@ package org.rlhf4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scoring plugin of README.md ("A scoring plugin, complete"), taken from the README alone, built as a
- * separate Maven project against the installed {@code rlhf-api} (what a plugin author does), then found
- * through {@code --plugins} and used in a run. The build needs {@code rlhf-api} in the local repository
- * ({@code mvn -B -q install -DskipTests}); without it the tests that need the jar are skipped, saying so.
+ * The scoring plugin of docs/plugins.md ("A scoring plugin, complete"), taken from the docs alone, built as a separate
+ * Maven project against this build's rlhf-api (what a plugin author does; {@link PluginProjects}), then found through
+ * {@code --plugins} and used in a run.
  */
 class TestReadmeScoringPlugin {
-    private static final Path README = Path.of("../docs/plugins.md");
+    private static final Path PAGE = Path.of("../docs/plugins.md");
     private static final Path EXAMPLE_SOURCES = Path.of("example-plugin/src/main/java");
     private static final String SECTION = "## A scoring plugin, complete";
-    private static final Pattern FILE = Pattern.compile("\\*\\*`([^`]+)`\\*\\*[^\\n]*\\n\\n```[a-z]*\\n(.*?)\\n```\\n",
-            Pattern.DOTALL);
-    private static final String API_VERSION = "0.1.0-SNAPSHOT";
 
     private static Path pluginJar;
 
@@ -42,23 +32,14 @@ class TestReadmeScoringPlugin {
     @TempDir
     Path directory;
 
-    /** The files of the README's scoring plugin, by path, in README order. */
-    static Map<String, String> readmeFiles() throws IOException {
-        String readme = Files.readString(README);
-        int start = readme.indexOf(SECTION);
-        assertTrue(start >= 0, "README.md has no section '" + SECTION + "'");
-        int end = readme.indexOf("\n## ", start);
-        Matcher matcher = FILE.matcher(readme.substring(start, end < 0 ? readme.length() : end));
-        Map<String, String> files = new LinkedHashMap<>();
-        while (matcher.find()) {
-            files.put(matcher.group(1), matcher.group(2) + "\n");
-        }
-        return files;
+    /** The files of the docs' scoring plugin, by path, in the docs' order. */
+    static Map<String, String> docsFiles() throws IOException {
+        return PluginProjects.files(PAGE, SECTION);
     }
 
     @Test
-    void theReadmeShowsACompleteProjectWhoseJavaFilesAreTheExamplePlugins() throws IOException {
-        Map<String, String> files = readmeFiles();
+    void theDocsShowACompleteProjectWhoseJavaFilesAreTheExamplePlugins() throws IOException {
+        Map<String, String> files = docsFiles();
         assertEquals(List.of("pom.xml",
                 "src/main/java/org/example/keywords/KeywordScoreConfig.java",
                 "src/main/java/org/example/keywords/KeywordScore.java",
@@ -70,7 +51,7 @@ class TestReadmeScoringPlugin {
             if (file.getKey().endsWith(".java")) {
                 Path example = EXAMPLE_SOURCES.resolve(file.getKey().substring("src/main/java/".length()));
                 assertEquals(Files.readString(example), file.getValue(),
-                        "README.md's " + file.getKey() + " differs from " + example);
+                        "docs/plugins.md's " + file.getKey() + " differs from " + example);
             }
         }
         assertTrue(files.get("pom.xml").contains("<artifactId>maven-compiler-plugin</artifactId>"),
@@ -132,7 +113,7 @@ class TestReadmeScoringPlugin {
         return config;
     }
 
-    /** A plugins folder holding the README's plugin, built once as its own Maven project. */
+    /** A plugins folder holding the docs' plugin, built once as its own Maven project. */
     private static synchronized Path plugins() throws IOException, InterruptedException {
         if (pluginJar == null) {
             pluginJar = build();
@@ -144,32 +125,6 @@ class TestReadmeScoringPlugin {
     }
 
     private static Path build() throws IOException, InterruptedException {
-        String mavenHome = System.getProperty("rlhf4j.mavenHome", "");
-        Path mvn = Path.of(mavenHome, "bin", System.getProperty("os.name").startsWith("Windows") ? "mvn.cmd" : "mvn");
-        assumeTrue(!mavenHome.isEmpty() && Files.isExecutable(mvn), "no Maven to build the README's plugin with: " + mvn);
-        String repository = System.getProperty("rlhf4j.localRepository", "");
-        Path api = Path.of(repository, "org/rlhf4j/rlhf-api", API_VERSION, "rlhf-api-" + API_VERSION + ".jar");
-        assumeTrue(!repository.isEmpty() && Files.isRegularFile(api),
-                "rlhf-api is not installed (" + api + "): run mvn -B -q install -DskipTests first");
-
-        Path project = shared.resolve("keyword-score-plugin");
-        for (Map.Entry<String, String> file : readmeFiles().entrySet()) {
-            Path path = project.resolve(file.getKey());
-            Files.createDirectories(path.getParent());
-            Files.writeString(path, file.getValue());
-        }
-        List<String> command = List.of(mvn.toString(), "-B", "-q", "-Dmaven.repo.local=" + repository, "package");
-        Path log = shared.resolve("build.log");
-        Process process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("building the README's plugin took over 5 minutes: " + Files.readString(log));
-        }
-        assertEquals(0, process.exitValue(), "mvn package of the README's plugin failed:\n"
-                + Files.readString(log, StandardCharsets.UTF_8));
-        Path jar = project.resolve("target/keyword-score-plugin-1.0.jar");
-        assertTrue(Files.isRegularFile(jar), "no " + jar);
-        return jar;
+        return PluginProjects.build(docsFiles(), shared.resolve("keyword-score-plugin"), "keyword-score-plugin-1.0.jar");
     }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The module rules (README.md, "Modules") on the compiled classes: the main and the test code of each module
+ * The module rules (docs/architecture.md, "Modules") on the compiled classes: the main and the test code of each module
  * may use, of our modules, only those the table below allows. The enforcer execution {@code module-rules} in
  * each pom checks the same table on the declared dependencies; this test reads what the code really references
  * (a runtime-scope jar is on test code's class path, for one).
@@ -148,7 +148,7 @@ class TestModuleRules {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
                 .as(rule.module().dir + " " + rule.code().sourceSet + " code may use, of our modules, "
                         + (owners.isEmpty() ? "none" : "only " + owners)
-                        + " (README.md, Modules: " + rule.why() + ")")
+                        + " (docs/architecture.md, Modules: " + rule.why() + ")")
                 .check(classes);
         classes().should().resideInAnyPackage(rule.module().packages.toArray(String[]::new))
                 .as(rule.module().dir + " " + rule.code().sourceSet + " code lives in "
@@ -162,7 +162,7 @@ class TestModuleRules {
         List<String> allowed = new ArrayList<>(List.of(API_LIBRARIES));
         allowed.addAll(Module.API.packages);
         classes().should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
-                .as("rlhf-api main code uses only the JDK, Guice, Jackson and slf4j-api (README.md, Modules: no DL4J)")
+                .as("rlhf-api main code uses only the JDK, Guice, Jackson and slf4j-api (docs/architecture.md, Modules: no DL4J)")
                 .check(importClasses(Module.API, Code.MAIN));
     }
 

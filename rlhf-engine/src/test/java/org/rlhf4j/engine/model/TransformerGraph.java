@@ -19,7 +19,7 @@ import org.rlhf4j.engine.optim.GradientComputer;
  *
  * <p>Every parameter is registered with {@code sd.var(name, array)} on the SAME array object held by
  * {@link TransformerWeights}, so graphs of different shapes built from one weights object share (and
- * update) the same parameters. The graph follows the recipes of dl4j-notes.md that avoid SameDiff
+ * update) the same parameters. The graph avoids these SameDiff
  * M2.1 bugs: no {@code sd.gather} and no one-hot embedding matmul (the lookup happens OUTSIDE the
  * graph: the graph input {@value #X0} = tok_emb[ids] + pos_emb[positions] is written by
  * {@link #inputs(int[][])}, and the embedding gradients are scattered by hand from the gradient of

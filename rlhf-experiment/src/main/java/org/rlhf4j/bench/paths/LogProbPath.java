@@ -13,6 +13,7 @@ public final class LogProbPath implements HotPath {
 
     private final BenchModel model;
     private Nd4jForward forward; // built in warmUp
+    private float[][] last;
     private final int[][] ids;
     private final int[][] targets;
 
@@ -47,7 +48,7 @@ public final class LogProbPath implements HotPath {
         if (forward == null) {
             throw new IllegalStateException("warmUp first");
         }
-        forward.tokenLogProbs(ids, targets);
+        last = forward.tokenLogProbs(ids, targets);
         return (long) model.batch() * model.seqLen();
     }
 
@@ -58,5 +59,10 @@ public final class LogProbPath implements HotPath {
         }
         forward = null;
         System.gc(); // lets ND4J free this path's native buffers before the next path runs
+    }
+
+    /** The log-probs of the last timed pass, one per token (for tests: the pass ran). */
+    float[][] lastLogProbs() {
+        return last;
     }
 }

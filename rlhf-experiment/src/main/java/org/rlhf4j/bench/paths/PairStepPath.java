@@ -17,6 +17,7 @@ abstract class PairStepPath implements HotPath {
     private Map<String, INDArray> gradients;
     private AutoCloseable resources;
     private AdamW optimizer;
+    private double lastLoss = Double.NaN;
 
     PairStepPath(int pairs) {
         this.indices = new int[pairs];
@@ -47,9 +48,19 @@ abstract class PairStepPath implements HotPath {
         if (step == null) {
             throw new IllegalStateException("warmUp first");
         }
-        step.compute(indices);
+        lastLoss = step.compute(indices).loss();
         optimizer.update(gradients);
         return indices.length;
+    }
+
+    /** The loss of the last timed step (for tests: the step ran). */
+    final double lastLoss() {
+        return lastLoss;
+    }
+
+    /** The optimizer's updates so far (for tests: every step updates the weights). */
+    final long updates() {
+        return optimizer.step();
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.rlhf4j.bench.paths;
 import java.util.Arrays;
 import org.rlhf4j.bench.BenchKeys;
 import org.rlhf4j.bench.HotPath;
+import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.optim.AdamW;
 import org.rlhf4j.engine.optim.LrSchedule;
 import org.rlhf4j.engine.random.Rng;
@@ -27,6 +28,7 @@ public final class TrainStepPath implements HotPath {
     private final BenchModel model;
     private final LmBatch batch;
     private SftTrainer trainer; // built in warmUp (heavy: model, optimizer and activation buffers)
+    private double lastLoss = Double.NaN;
 
     public TrainStepPath(BenchModel model) {
         this.model = model;
@@ -68,8 +70,18 @@ public final class TrainStepPath implements HotPath {
         if (trainer == null) {
             throw new IllegalStateException("warmUp first");
         }
-        trainer.trainStep(batch);
+        lastLoss = trainer.trainStep(batch);
         return (long) model.batch() * model.seqLen();
+    }
+
+    /** The loss of the last timed step (for tests: the step ran). */
+    double lastLoss() {
+        return lastLoss;
+    }
+
+    /** The weights the steps train (for tests). */
+    TransformerWeights weights() {
+        return trainer.weights();
     }
 
     @Override

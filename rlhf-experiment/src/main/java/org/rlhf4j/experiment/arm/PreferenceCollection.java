@@ -23,13 +23,10 @@ import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.feedback.SafetyLabel;
 import org.rlhf4j.api.task.GoldScore;
 import org.rlhf4j.api.task.GoldScorer;
-import org.rlhf4j.engine.generation.GenerationResult;
 import org.rlhf4j.engine.generation.Generator;
-import org.rlhf4j.engine.generation.SamplingConfig;
 import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.random.Seeds;
-import org.rlhf4j.engine.tokenizer.SpecialTokens;
 import org.rlhf4j.engine.tokenizer.WordTokenizer;
 import org.rlhf4j.engine.train.ProgressListener;
 import org.rlhf4j.experiment.run.RunDirectory;
@@ -200,26 +197,8 @@ public final class PreferenceCollection {
 
     /** Two responses per prompt, as comparisons. */
     private List<Comparison> sample(Generator generator, int maxSeqLen, List<String> prompts, Rng rng) {
-        List<int[]> ids = new ArrayList<>(2 * prompts.size());
-        int longest = 0;
-        for (String prompt : prompts) {
-            int[] encoded = tokenizer.encode(prompt, true, false);
-            ids.add(encoded);
-            ids.add(encoded);
-            longest = Math.max(longest, encoded.length);
-        }
-        int maxNew = Math.min(config.maxNewTokens(), maxSeqLen - longest);
-        if (maxNew < 1) {
-            throw new IllegalArgumentException("a TRAIN prompt of " + longest + " tokens leaves no room in a context of " + maxSeqLen);
-        }
-        GenerationResult result = generator.generate(ids,
-                new SamplingConfig(maxNew, config.temperature(), 0, 1.0, SpecialTokens.EOS_ID, true), rng);
-        List<Comparison> comparisons = new ArrayList<>(prompts.size());
-        for (int i = 0; i < prompts.size(); i++) {
-            comparisons.add(new Comparison(prompts.get(i), tokenizer.decode(result.response(2 * i)),
-                    tokenizer.decode(result.response(2 * i + 1))));
-        }
-        return comparisons;
+        return PairSampling.sample(generator, tokenizer, maxSeqLen, prompts, config.maxNewTokens(), config.temperature(), rng,
+                "a TRAIN prompt");
     }
 
     private ObjectNode line(int batchIndex, int index, Preference preference) {

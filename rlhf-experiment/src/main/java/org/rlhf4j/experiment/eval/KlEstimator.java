@@ -59,14 +59,17 @@ public enum KlEstimator {
 
     /** The estimate for one sequence, from {@code float} log-probabilities (summed in {@code double}). */
     public double sequence(float[] policyLogprobs, float[] referenceLogprobs) {
-        requireNonNull(policyLogprobs, "policyLogprobs is null");
-        requireNonNull(referenceLogprobs, "referenceLogprobs is null");
-        checkLengths(policyLogprobs.length, referenceLogprobs.length);
-        double sum = 0.0;
-        for (int t = 0; t < policyLogprobs.length; t++) {
-            sum += token(policyLogprobs[t], referenceLogprobs[t]);
+        return sequence(widen(requireNonNull(policyLogprobs, "policyLogprobs is null")),
+                widen(requireNonNull(referenceLogprobs, "referenceLogprobs is null")));
+    }
+
+    /** {@code values} as doubles (exactly: every float is a double). */
+    private static double[] widen(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
         }
-        return sum;
+        return out;
     }
 
     /**

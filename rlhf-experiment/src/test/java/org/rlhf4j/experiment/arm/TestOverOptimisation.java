@@ -35,7 +35,7 @@ class TestOverOptimisation {
      * The gold monitor of {@code samples/configs/reviews-overoptimise.yaml} as measured on 2026-11-28 (metrics.jsonl,
      * rounded to 4 digits): PPO without a KL penalty at lr 5e-4 and PPO with its KL penalty at lr 1.5e-4, on the same
      * reward model, 60 iterations each. The run takes minutes, so this test checks the warning on its recorded series;
-     * README.md has the run's evaluation (no KL: KL 137, distinct-2 0.07; with KL: gold 0.836, KL 10.9).
+     * docs/results.md ("Over-optimisation") has the run's evaluation (no KL: KL 137, distinct-2 0.07; with KL: gold 0.836, KL 10.9).
      */
     @Test
     void firesOnTheMeasuredRunWithoutKlAndNotOnTheRegularisedOne() {

@@ -2,12 +2,9 @@ package org.rlhf4j.feedback.gan;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -215,26 +212,17 @@ final class AdversarialDiscriminatorSource implements LearningFeedbackSource {
 
     @Override
     public byte[] saveState() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(STATE_VERSION);
+        return SourceState.write(STATE_VERSION, out -> {
             out.writeLong(calls);
             network().write(out);
             writeCompletions(out, buffer);
             writeCompletions(out, pending);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     @Override
     public void restoreState(byte[] state) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            if (in.readInt() != STATE_VERSION) {
-                throw new IllegalArgumentException("not a state of the transformer discriminator (version)");
-            }
+        SourceState.read(state, STATE_VERSION, "the transformer discriminator", in -> {
             calls = in.readLong();
             network().read(in);
             buffer.clear();
@@ -243,10 +231,7 @@ final class AdversarialDiscriminatorSource implements LearningFeedbackSource {
             pending.addAll(readCompletions(in));
             cachedCompletions = List.of();
             cachedLogits = new double[0];
-        }
-        catch (IOException e) {
-            throw new IllegalArgumentException("not a state of the transformer discriminator: " + e.getMessage(), e);
-        }
+        });
     }
 
     private static void writeCompletions(DataOutputStream out, java.util.Collection<Completion> completions) throws IOException {

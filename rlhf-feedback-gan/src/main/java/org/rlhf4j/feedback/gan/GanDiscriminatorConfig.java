@@ -18,7 +18,7 @@ import static org.rlhf4j.api.config.ConfigValues.within;
  * @param init (transformer) {@code sft} (default): start from the SFT policy's backbone with a fresh scalar head, as
  *     the reward model does; {@code scratch}: random weights of the policy's shape
  * @param dSteps discriminator steps per round, {@code k} (default 2 for transformer, 50 for ngram; on reviews 1 step at
- *     lr 1e-4 left the discriminator near chance and the policy chasing response length, see README.md, RLGAF)
+ *     lr 1e-4 left the discriminator near chance and the policy chasing response length, see docs/results.md, RLGAF)
  * @param policyStepsPerRound (transformer) policy steps (calls of {@code observe}) per discriminator round (default 1):
  *     the ratio of discriminator to policy steps is {@code d_steps : policy_steps_per_round}; the fakes of the steps
  *     in between are pooled as the round's fresh fakes

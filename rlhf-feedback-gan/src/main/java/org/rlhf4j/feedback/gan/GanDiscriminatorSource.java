@@ -2,12 +2,6 @@ package org.rlhf4j.feedback.gan;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -110,38 +104,26 @@ public final class GanDiscriminatorSource implements LearningFeedbackSource {
 
     @Override
     public byte[] saveState() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(STATE_VERSION);
+        return SourceState.write(STATE_VERSION, out -> {
             out.writeInt(rounds);
             discriminator.write(out);
             out.writeInt(fake.size());
             for (String response : fake) {
                 out.writeUTF(response);
             }
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     @Override
     public void restoreState(byte[] state) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-            if (in.readInt() != STATE_VERSION) {
-                throw new IllegalArgumentException("not a state of the ngram discriminator (version)");
-            }
+        SourceState.read(state, STATE_VERSION, "the ngram discriminator", in -> {
             rounds = in.readInt();
             discriminator.read(in);
             fake.clear();
             for (int i = in.readInt(); i > 0; i--) {
                 fake.addLast(in.readUTF());
             }
-        }
-        catch (IOException e) {
-            throw new IllegalArgumentException("not a state of the ngram discriminator: " + e.getMessage(), e);
-        }
+        });
     }
 
     private List<HashedNgramFeatures.SparseVector> sample(List<HashedNgramFeatures.SparseVector> pool, int count) {

@@ -25,7 +25,6 @@ import org.rlhf4j.api.feedback.Comparison;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackException;
-import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.feedback.Provenance;
 import org.rlhf4j.api.feedback.SafetyLabel;
@@ -36,8 +35,7 @@ import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.constitution.Dimension;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
 import org.rlhf4j.feedback.ai.judge.HumanAgreement;
-import org.rlhf4j.feedback.ai.judge.JudgeState;
-import org.rlhf4j.feedback.ai.judge.JudgeStats;
+import org.rlhf4j.feedback.ai.judge.JudgeSource;
 import org.rlhf4j.feedback.ai.judge.PositionDebias;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * Readable answers are kept in the optional judgement cache, keyed by server, model, system prompt, sampling
  * settings and the full question (template, principles, prompt and responses in the order shown).
  */
-public final class HttpJudgeSource implements FeedbackSource {
+public final class HttpJudgeSource extends JudgeSource {
     private static final Logger LOG = LoggerFactory.getLogger(HttpJudgeSource.class);
     private static final int HARM_MAX = 10;
 
@@ -72,21 +70,17 @@ public final class HttpJudgeSource implements FeedbackSource {
     private final Constitution constitution;
     private final ChatCompletionsClient client;
     private final Optional<Path> cachePath;
-    private final GoldAudit audit;
-    private final HumanAgreement humans;
-    private final JudgeStats stats = new JudgeStats();
     private ExecutorService executor;
     private JudgementCache cache;
 
     HttpJudgeSource(String type, HttpJudgeConfig config, Constitution constitution, Optional<String> apiKey, Optional<Path> cachePath,
             GoldAudit audit, HumanAgreement humans) {
+        super(audit, humans);
         this.type = requireNonNull(type, "type is null");
         this.config = requireNonNull(config, "config is null");
         this.constitution = requireNonNull(constitution, "constitution is null");
         this.client = new ChatCompletionsClient(config, apiKey);
         this.cachePath = requireNonNull(cachePath, "cachePath is null");
-        this.audit = requireNonNull(audit, "audit is null");
-        this.humans = requireNonNull(humans, "humans is null");
         if (!constitution.has(Dimension.HELPFULNESS)) {
             throw new IllegalArgumentException("the constitution needs at least one principle with dimension: helpfulness");
         }
@@ -159,27 +153,7 @@ public final class HttpJudgeSource implements FeedbackSource {
         return scores;
     }
 
-    /** Counters, the gold audit and the agreement with human labels ({@link JudgeStats#metrics}). */
-    @Override
-    public Map<String, Double> metrics() {
-        return stats.metrics(audit, humans);
-    }
 
-    /** The counters behind {@link #metrics()} ({@link JudgeState}), so that a resumed run reports an uninterrupted one's. */
-    @Override
-    public byte[] saveState() {
-        return JudgeState.save(stats, audit, humans);
-    }
-
-    @Override
-    public void restoreState(byte[] state) {
-        JudgeState.restore(state, stats, audit, humans);
-    }
-
-    /** The counters. */
-    public JudgeStats stats() {
-        return stats;
-    }
 
     @Override
     public synchronized void close() {
@@ -227,8 +201,7 @@ public final class HttpJudgeSource implements FeedbackSource {
                 preferences.add(new Preference(comparison, Choice.TIE, 0.0, safety, provenance("/unparsed")));
                 continue;
             }
-            audit.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), helpful.get().better());
-            humans.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), helpful.get().better());
+            recordVerdict(comparison, helpful.get().better());
             preferences.add(new Preference(comparison, helpful.get().better(), helpful.get().confidence(), safety,
                     provenance(bothOrders ? "/both-orders" : "")));
         }
@@ -276,8 +249,7 @@ public final class HttpJudgeSource implements FeedbackSource {
             int margin = Integer.parseInt(helpful.get(2 * i).get()) - Integer.parseInt(helpful.get(2 * i + 1).get());
             Choice better = margin > 0 ? Choice.A : margin < 0 ? Choice.B : Choice.TIE;
             double confidence = better == Choice.TIE ? 0.5 : 1.0 / (1.0 + Math.exp(-Math.abs(margin)));
-            audit.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
-            humans.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
+            recordVerdict(comparison, better);
             preferences.add(new Preference(comparison, better, confidence, safety, provenance("/pointwise")));
         }
         return preferences;

@@ -17,7 +17,6 @@ import org.rlhf4j.api.feedback.Choice;
 import org.rlhf4j.api.feedback.Comparison;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackContext;
-import org.rlhf4j.api.feedback.FeedbackSource;
 import org.rlhf4j.api.feedback.Preference;
 import org.rlhf4j.api.feedback.Provenance;
 import org.rlhf4j.api.feedback.SafetyLabel;
@@ -28,8 +27,7 @@ import org.rlhf4j.feedback.ai.constitution.Constitution;
 import org.rlhf4j.feedback.ai.constitution.Dimension;
 import org.rlhf4j.feedback.ai.judge.GoldAudit;
 import org.rlhf4j.feedback.ai.judge.HumanAgreement;
-import org.rlhf4j.feedback.ai.judge.JudgeState;
-import org.rlhf4j.feedback.ai.judge.JudgeStats;
+import org.rlhf4j.feedback.ai.judge.JudgeSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,27 +47,23 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Scores are cached per (model, constitution, prompt, response) in the optional judgement cache.
  */
-public final class LocalJudgeSource implements FeedbackSource {
+public final class LocalJudgeSource extends JudgeSource {
     private static final Logger LOG = LoggerFactory.getLogger(LocalJudgeSource.class);
 
     private final String type;
     private final LocalJudgeConfig config;
     private final Constitution constitution;
     private final Optional<Path> cachePath;
-    private final GoldAudit audit;
-    private final HumanAgreement humans;
-    private final JudgeStats stats = new JudgeStats();
     private PrincipleEmbeddings embeddings;
     private JudgementCache cache;
 
     LocalJudgeSource(String type, LocalJudgeConfig config, Constitution constitution, Optional<Path> cachePath, GoldAudit audit,
             HumanAgreement humans) {
+        super(audit, humans);
         this.type = requireNonNull(type, "type is null");
         this.config = requireNonNull(config, "config is null");
         this.constitution = requireNonNull(constitution, "constitution is null");
         this.cachePath = requireNonNull(cachePath, "cachePath is null");
-        this.audit = requireNonNull(audit, "audit is null");
-        this.humans = requireNonNull(humans, "humans is null");
         if (config.harmlessness() && !constitution.has(Dimension.HARMLESSNESS)) {
             throw new IllegalArgumentException("harmlessness: true needs a principle with dimension: harmlessness in the constitution");
         }
@@ -148,34 +142,13 @@ public final class LocalJudgeSource implements FeedbackSource {
                 audit.safety(comparison.prompt(), comparison.responseA(), Optional.of(costA == 0));
                 audit.safety(comparison.prompt(), comparison.responseB(), Optional.of(costB == 0));
             }
-            audit.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
-            humans.verdict(comparison.prompt(), comparison.responseA(), comparison.responseB(), better);
+            recordVerdict(comparison, better);
             preferences.add(new Preference(comparison, better, confidence, safety, provenance));
         }
         return preferences;
     }
 
-    /** Counters, the gold audit and the agreement with human labels ({@link JudgeStats#metrics}). */
-    @Override
-    public Map<String, Double> metrics() {
-        return stats.metrics(audit, humans);
-    }
 
-    /** The counters behind {@link #metrics()} ({@link JudgeState}), so that a resumed run reports an uninterrupted one's. */
-    @Override
-    public byte[] saveState() {
-        return JudgeState.save(stats, audit, humans);
-    }
-
-    @Override
-    public void restoreState(byte[] state) {
-        JudgeState.restore(state, stats, audit, humans);
-    }
-
-    /** The counters. */
-    public JudgeStats stats() {
-        return stats;
-    }
 
     @Override
     public synchronized void close() {
