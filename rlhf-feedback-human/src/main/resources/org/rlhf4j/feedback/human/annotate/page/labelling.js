@@ -89,7 +89,9 @@ function render(shown, label, changes) {
     $('current-label').textContent = 'Your label: ' + describe(label) + (changes > 1 ? ' (' + changes + ' changes so far)' : '');
     $('submit').firstChild.textContent = 'Save change ';
   } else {
-    $('current-label').textContent = changes > 0 ? 'Not labelled (your earlier label was withdrawn)' : 'Not labelled yet';
+    $('current-label').textContent = changes > 0
+      ? 'Not labelled now (' + changes + (changes === 1 ? ' earlier change' : ' earlier changes') + ' in your history)'
+      : 'Not labelled yet';
     $('submit').firstChild.textContent = 'Save ';
   }
   $('submit').disabled = !FIELDS.every((f) => f in choices);
