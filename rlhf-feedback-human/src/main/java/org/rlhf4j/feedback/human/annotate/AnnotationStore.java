@@ -16,11 +16,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.rlhf4j.api.feedback.Choice;
 import org.slf4j.Logger;
@@ -50,7 +52,7 @@ public final class AnnotationStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnnotationStore.class);
     private static final String CHANGE_COLUMNS = "c.seq, c.pair_id, c.annotator, c.action, c.better, c.more_harmless, "
-            + "c.a_safe, c.b_safe, c.explanation, c.undoes, c.author, c.changed_at";
+            + "c.a_safe, c.b_safe, c.explanation, c.undoes, c.author, c.changed_at, c.request_id";
     private static final String CURRENT = "SELECT " + CHANGE_COLUMNS + " FROM current_labels k "
             + "JOIN label_changes c ON c.seq = k.change_seq WHERE c.better IS NOT NULL";
 
@@ -356,6 +358,22 @@ public final class AnnotationStore implements AutoCloseable {
         return labels(changes(CURRENT + " AND k.annotator = ? ORDER BY c.seq", annotator));
     }
 
+    /** The pairs {@code annotator} has a current label of. */
+    public synchronized Set<String> labelledPairs(String annotator) {
+        Set<String> pairIds = new HashSet<>();
+        try (PreparedStatement statement = prepare("SELECT k.pair_id FROM current_labels k JOIN label_changes c "
+                + "ON c.seq = k.change_seq WHERE k.annotator = ? AND c.better IS NOT NULL", annotator);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                pairIds.add(rows.getString(1));
+            }
+            return pairIds;
+        }
+        catch (SQLException e) {
+            throw failure("read labelled pairs", e);
+        }
+    }
+
     /** Every current label (the latest per annotator and pair; withdrawn ones left out), in the order they were last changed. */
     public synchronized List<Label> labels() {
         return labels(changes(CURRENT + " ORDER BY c.seq"));
@@ -473,7 +491,7 @@ public final class AnnotationStore implements AutoCloseable {
         }
         update("INSERT INTO current_labels (annotator, pair_id, change_seq) VALUES (?, ?, ?) "
                 + "ON CONFLICT (annotator, pair_id) DO UPDATE SET change_seq = excluded.change_seq", annotator, pairId, seq);
-        return new LabelChange(seq, pairId, annotator, action, stamped, undoes, annotator, at);
+        return new LabelChange(seq, pairId, annotator, action, stamped, undoes, annotator, at, requestId);
     }
 
     /** Runs {@code work} in one immediate transaction: all of it is durable when this returns, or none of it. */
@@ -589,7 +607,7 @@ public final class AnnotationStore implements AutoCloseable {
         OptionalLong undoes = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(undone);
         return new LabelChange(rows.getLong("seq"), pairId, annotator,
                 LabelChange.Action.valueOf(rows.getString("action").toUpperCase(java.util.Locale.ROOT)), label,
-                undoes, rows.getString("author"), at);
+                undoes, rows.getString("author"), at, Optional.ofNullable(rows.getString("request_id")));
     }
 
     private static List<Label> labels(List<LabelChange> changes) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -178,9 +177,7 @@ final class AnnotatorRoutes {
     }
 
     private Set<String> labelled(Annotator caller) {
-        Set<String> done = new HashSet<>();
-        store.labelsOf(caller.name()).forEach(label -> done.add(label.pairId()));
-        return done;
+        return store.labelledPairs(caller.name());
     }
 
     private ObjectNode progress(Annotator caller) {

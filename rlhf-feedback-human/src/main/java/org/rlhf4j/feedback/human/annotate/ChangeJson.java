@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * A history entry as JSON: {@code seq}, {@code pair_id}, {@code annotator}, {@code author}, {@code action}
  * ({@code label}, {@code withdraw} or {@code undo}), {@code changed_at}, {@code undoes} (an undo's target, else
- * null) and {@code label}, the label after the change (null when none is left).
+ * null), {@code label}, the label after the change (null when none is left), and {@code request_id}, the
+ * client's {@code Idempotency-Key} of the request that made it (null when it sent none).
  */
 final class ChangeJson {
     private ChangeJson() {}
@@ -26,6 +27,7 @@ final class ChangeJson {
         else {
             json.putNull("undoes");
         }
+        json.put("request_id", change.requestId().orElse(null));
         if (change.label().isPresent()) {
             ObjectNode label = LabelJson.of(change.label().get());
             label.remove("pair_id");

@@ -19,10 +19,11 @@ import java.util.OptionalLong;
  * @param undoes for an undo, the change it undid
  * @param author who made the change (the token holder)
  * @param at when the store made it durable
+ * @param requestId the client's id of the request that made it ({@code Idempotency-Key}), if it sent one
  */
 public record LabelChange(
         long seq, String pairId, String annotator, Action action, Optional<Label> label, OptionalLong undoes,
-        String author, Instant at) {
+        String author, Instant at, Optional<String> requestId) {
     public LabelChange {
         requireNonNull(pairId, "pairId is null");
         requireNonNull(annotator, "annotator is null");
@@ -31,6 +32,7 @@ public record LabelChange(
         requireNonNull(undoes, "undoes is null");
         requireNonNull(author, "author is null");
         requireNonNull(at, "at is null");
+        requireNonNull(requestId, "requestId is null");
         if ((action == Action.UNDO) != undoes.isPresent()) {
             throw new IllegalArgumentException("an undo, and only an undo, names the change it undoes");
         }

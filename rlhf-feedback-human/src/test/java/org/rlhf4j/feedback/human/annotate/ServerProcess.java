@@ -22,7 +22,7 @@ final class ServerProcess implements AutoCloseable {
         Path portFile = store.resolve("port");
         Files.deleteIfExists(portFile);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + logLevel, "-cp", System.getProperty("java.class.path"),
                 ServerChild.class.getName(), store.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
