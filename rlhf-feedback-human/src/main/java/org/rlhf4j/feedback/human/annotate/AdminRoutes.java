@@ -33,19 +33,19 @@ final class AdminRoutes {
         int limit = limit(ctx.queryParam("disagreements"));
         List<Label> labels = store.labels();
         Map<String, Long> counts = store.labelCounts();
-        Map<String, AnnotationStore.Activity> activity = store.activity();
+        Map<String, AnnotatorActivity> activity = store.activity();
         Instant now = store.now();
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("pairs", store.pairs().size());
         body.put("annotators_per_pair", store.annotatorsPerPair());
         body.put("labels", labels.size());
-        body.put("changes", activity.values().stream().mapToLong(AnnotationStore.Activity::changes).sum());
+        body.put("changes", activity.values().stream().mapToLong(AnnotatorActivity::changes).sum());
         ArrayNode annotators = body.putArray("annotators");
         for (TokenInfo token : store.tokens()) {
             if (token.role() != Role.ANNOTATOR) {
                 continue;
             }
-            AnnotationStore.Activity theirs = activity.get(token.name());
+            AnnotatorActivity theirs = activity.get(token.name());
             ObjectNode row = annotators.addObject().put("name", token.name())
                     .put("assigned", store.assignedTo(token.name()).size())
                     .put("labelled", counts.getOrDefault(token.name(), 0L))
