@@ -42,11 +42,15 @@ import org.rlhf4j.feedback.human.annotate.LabelChange.Action;
  * history up to its last change and exports the labels the live store had then, and no token is in the store.
  */
 class TestAnnotationCrash {
-    private static final int ANNOTATORS = 100;
-    private static final int PAIRS = 5000;
+    /** 100 annotators unless {@code -Drlhf4j.annotate.load.annotators=N} (a bigger load, measured in a separate run). */
+    private static final int ANNOTATORS = Integer.getInteger("rlhf4j.annotate.load.annotators", 100);
+    /** 5,000 pairs, two annotators each (10,000 first labels), unless {@code -Drlhf4j.annotate.load.pairs=N}. */
+    private static final int PAIRS = Integer.getInteger("rlhf4j.annotate.load.pairs", 5000);
     private static final int PER_PAIR = 2;
-    private static final int BACKUP_AFTER = 2500;
-    private static final int KILL_AFTER = 5500;
+    private static final int BACKUP_AFTER = PAIRS * PER_PAIR / 4;
+    private static final int KILL_AFTER = PAIRS * PER_PAIR * 55 / 100;
+    /** How long to wait for the annotators: generous, for a loaded CI machine and for bigger loads. */
+    private static final long PATIENCE_SECONDS = 240 + PAIRS * PER_PAIR / 50;
     private static final double EDITS = 0.15;
     private static final double WITHDRAWALS = 0.03;
     private static final double UNDOS = 0.03;
@@ -108,7 +112,7 @@ class TestAnnotationCrash {
             server.set(new Http(child.port()));
             restartedAt = System.nanoTime();
             for (Future<?> annotator : running) {
-                annotator.get(300, TimeUnit.SECONDS);
+                annotator.get(PATIENCE_SECONDS, TimeUnit.SECONDS);
             }
         }
         finally {
@@ -218,7 +222,7 @@ class TestAnnotationCrash {
     }
 
     private void awaitAcknowledged(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         while (acknowledged.get() < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("only " + acknowledged.get() + " changes acknowledged");
