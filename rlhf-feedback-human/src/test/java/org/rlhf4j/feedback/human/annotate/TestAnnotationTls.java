@@ -59,6 +59,13 @@ class TestAnnotationTls {
             }
             assertTrue(refused, "plain HTTP to the HTTPS port is not served");
         }
+        // the way `rlhf annotate serve --tls-keystore` starts it, on the same store
+        HumanAnnotationApp app = new HumanAnnotationApp();
+        try (var server = app.serve(directory.resolve("store"), "127.0.0.1", 0, Optional.of(keystore.file),
+                Optional.of(keystore.password), false)) {
+            Http https = new Http("localhost", server.port(), keystore.trust());
+            assertEquals("over TLS", https.get("/api/labels", alice).json().get(0).get("explanation").asText());
+        }
     }
 
     @Test
