@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +150,119 @@ class TestAnnotateCommand {
         assertTrue(badFormat.err().contains("known formats: auto, ab, trl, hh-rlhf, pku-saferlhf, ultrafeedback"), badFormat.err());
         assertEquals(2, CliResult.run("annotate").exitCode());
         assertEquals(2, CliResult.run("annotate", "pairs", "--store", directory.toString()).exitCode(), "--file or --from-run");
+    }
+
+    @Test
+    void tokensExpireAndAreRevokedAndTheStoreIsBackedUpWhileServedAndExportedWithItsHistory() throws Exception {
+        Path store = directory.resolve("store");
+        CliResult issued = CliResult.run("annotate", "tokens", "--store", store.toString(), "--expires", "30d", "alice", "bob");
+        assertEquals(0, issued.exitCode(), issued.toString());
+        assertEquals(2, issued.out().strip().split("\n").length, issued.out());
+        assertTrue(issued.err().startsWith("The tokens expire at "), issued.err());
+        Instant expires = Instant.parse(issued.err().substring("The tokens expire at ".length()).strip());
+        assertTrue(Math.abs(Duration.between(Instant.now().plus(Duration.ofDays(30)), expires).toSeconds()) < 60, expires.toString());
+        String alice = issued.out().strip().split("\n")[0].split(" ")[1];
+        CliResult badExpiry = CliResult.run("annotate", "tokens", "--store", store.toString(), "--expires", "tomorrow", "carol");
+        assertEquals(2, badExpiry.exitCode(), badExpiry.toString());
+        assertTrue(badExpiry.err().contains("--expires 'tomorrow': give a duration (90m, 12h, 30d, 2w, P30D)"), badExpiry.err());
+        CliResult past = CliResult.run("annotate", "tokens", "--store", store.toString(), "--expires", "2000-01-01", "carol");
+        assertEquals(2, past.exitCode(), past.toString());
+        assertTrue(past.err().contains("a token's expiry must be in the future"), past.err());
+
+        Path pairs = directory.resolve("pairs.jsonl");
+        Files.write(pairs, Files.readAllLines(Path.of("configs/data/review-comparisons.jsonl")).subList(0, 4));
+        assertEquals(0, CliResult.run("annotate", "pairs", "--store", store.toString(), "--file", pairs.toString(),
+                "--per-pair", "2").exitCode());
+        Path backup = directory.resolve("backups/store-copy.db");
+        try (AnnotationApp.Server server = AnnotationApp.find().orElseThrow().serve(store, "127.0.0.1", 0)) {
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode pair = get(http, server.port(), "/api/next", alice).get("pair");
+            String label = JSON.createObjectNode().put("pair_id", pair.get("id").asText()).put("better", "A")
+                    .put("more_harmless", "A").put("a_safe", true).put("b_safe", true).toString();
+            assertEquals(201, post(http, server.port(), "/api/labels", alice, label).statusCode());
+            String changed = JSON.createObjectNode().put("pair_id", pair.get("id").asText()).put("better", "B")
+                    .put("more_harmless", "A").put("a_safe", true).put("b_safe", true).toString();
+            assertEquals(201, post(http, server.port(), "/api/labels", alice, changed).statusCode(), "a label can change");
+
+            CliResult backedUp = CliResult.run("annotate", "backup", "--store", store.toString(), backup.toString());
+            assertEquals(0, backedUp.exitCode(), backedUp.toString());
+            assertEquals("Backed up " + store + " to " + backup + " (2 label changes)\n", backedUp.out());
+            CliResult again = CliResult.run("annotate", "backup", "--store", store.toString(), backup.toString());
+            assertEquals(2, again.exitCode(), again.toString());
+            assertTrue(again.err().contains("already exists"), again.err());
+
+            CliResult revoked = CliResult.run("annotate", "tokens", "--store", store.toString(), "--revoke", "alice");
+            assertEquals(0, revoked.exitCode(), revoked.toString());
+            assertEquals("Revoked alice\n", revoked.out());
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/api/me")).header("Authorization", "Bearer " + alice).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode(), "the running server refuses it on the next request");
+            assertEquals("alice was already revoked\n",
+                    CliResult.run("annotate", "tokens", "--store", store.toString(), "--revoke", "alice").out());
+            CliResult unknown = CliResult.run("annotate", "tokens", "--store", store.toString(), "--revoke", "nobody");
+            assertEquals(2, unknown.exitCode(), unknown.toString());
+            assertTrue(unknown.err().contains("no token was issued to 'nobody' (holders: alice, bob)"), unknown.err());
+            assertEquals(2, CliResult.run("annotate", "tokens", "--store", store.toString(), "--revoke", "--admin", "bob").exitCode());
+        }
+
+        Path labels = directory.resolve("from-backup.jsonl");
+        Path history = directory.resolve("history.jsonl");
+        CliResult exported = CliResult.run("annotate", "export", "--store", backup.toString(), "--out", labels.toString(),
+                "--history", history.toString());
+        assertEquals(0, exported.exitCode(), exported.toString());
+        assertTrue(exported.out().startsWith("Exported 1 labels to " + labels), exported.out());
+        assertEquals("B", JSON.readTree(Files.readAllLines(labels).get(0)).get("preference").asText(), "the latest label");
+        List<String> changes = Files.readAllLines(history);
+        assertEquals(2, changes.size());
+        assertEquals("A", JSON.readTree(changes.get(0)).get("label").get("better").asText(), "the history keeps the first");
+        assertEquals("alice", JSON.readTree(changes.get(1)).get("author").asText());
+    }
+
+    @Test
+    void serveRefusesPlainHttpOffLoopbackAndAnUnusableKeystore() throws Exception {
+        Path store = directory.resolve("store");
+        CliResult refused = CliResult.run("annotate", "serve", "--store", store.toString(), "--host", "0.0.0.0", "--port", "0");
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("refusing to serve plain HTTP on 0.0.0.0, which is not a loopback address"), refused.err());
+        assertTrue(refused.err().contains("--tls-keystore FILE") && refused.err().contains("--insecure-http"), refused.err());
+
+        Path keystore = directory.resolve("test.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "annotate", "-keyalg", "EC", "-groupname",
+                "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "generated-for-this-test", "-noprompt")
+                .redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        assertEquals(0, process.waitFor());
+        CliResult noPassword = CliResult.run("annotate", "serve", "--store", store.toString(), "--port", "0",
+                "--tls-keystore", keystore.toString());
+        assertEquals(2, noPassword.exitCode(), noPassword.toString());
+        assertTrue(noPassword.err().contains("--tls-password-file FILE or the environment variable RLHF_TLS_PASSWORD"),
+                noPassword.err());
+        CliResult wrong = CliResult.run(Map.of("RLHF_TLS_PASSWORD", "not-it"), "annotate", "serve", "--store", store.toString(),
+                "--port", "0", "--tls-keystore", keystore.toString());
+        assertEquals(2, wrong.exitCode(), wrong.toString());
+        assertTrue(wrong.err().contains("cannot open the TLS keystore " + keystore), wrong.err());
+        assertTrue(!wrong.err().contains("not-it"), "the password is not printed");
+    }
+
+    @Test
+    void expiryIsADurationADateOrAnInstant() {
+        Instant now = Instant.parse("2025-03-01T10:00:00Z");
+        assertEquals(Instant.parse("2025-03-01T11:30:00Z"), AnnotateCommand.expiry("90m", now));
+        assertEquals(Instant.parse("2025-03-01T22:00:00Z"), AnnotateCommand.expiry("12h", now));
+        assertEquals(Instant.parse("2025-03-31T10:00:00Z"), AnnotateCommand.expiry("30d", now));
+        assertEquals(Instant.parse("2025-03-15T10:00:00Z"), AnnotateCommand.expiry("2w", now));
+        assertEquals(Instant.parse("2025-03-08T10:00:00Z"), AnnotateCommand.expiry("P7D", now));
+        assertEquals(Instant.parse("2025-03-02T22:00:00Z"), AnnotateCommand.expiry("PT36H", now));
+        assertEquals(Instant.parse("2025-07-01T00:00:00Z"), AnnotateCommand.expiry("2025-07-01", now));
+        assertEquals(Instant.parse("2025-07-01T12:00:00Z"), AnnotateCommand.expiry("2025-07-01T12:00:00Z", now));
+    }
+
+    private static HttpResponse<String> post(HttpClient http, int port, String path, String token, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode get(HttpClient http, int port, String path, String token) throws Exception {

@@ -5,10 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import org.rlhf4j.api.feedback.Comparison;
@@ -17,18 +20,20 @@ import org.rlhf4j.feedback.human.dataset.LabelledComparison;
 import org.rlhf4j.feedback.human.dataset.PreferenceLinesWriter;
 
 /**
- * Writes a store's labels as preferences JSON Lines, one line per label (several annotators of one pair give
- * several lines, which {@code human-dataset} aggregates by majority), with provenance: {@code annotator},
- * {@code timestamp} (when the store made the label durable), {@code explanation} and {@code pair_id}. The
- * agreement goes to a JSON file beside it.
+ * Writes a store's current labels (the latest per annotator and pair; withdrawn ones left out) as preferences JSON
+ * Lines, one line per label (several annotators of one pair give several lines, which {@code human-dataset}
+ * aggregates by majority), with provenance: {@code annotator}, {@code timestamp} (when the store made that label
+ * durable), {@code explanation} and {@code pair_id}. The agreement of those labels goes to a JSON file beside it;
+ * optionally the whole history of changes to another JSON Lines file ({@link ChangeJson}, one change a line).
  */
 public final class AnnotationExport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private AnnotationExport() {}
 
-    /** Exports {@code store}'s labels to {@code out} and its agreement to {@code agreementOut}; returns the label count. */
+    /** Exports {@code store}'s current labels to {@code out} and their agreement to {@code agreementOut}; returns the label count. */
     public static long export(AnnotationStore store, Path out, Path agreementOut) {
+        requireNonNull(store, "store is null");
         requireNonNull(out, "out is null");
         requireNonNull(agreementOut, "agreementOut is null");
         List<Label> labels = store.labels();
@@ -58,5 +63,28 @@ public final class AnnotationExport {
             throw new UncheckedIOException("cannot write " + agreementOut + ": " + e.getMessage(), e);
         }
         return labels.size();
+    }
+
+    /** Writes every change of {@code store}'s history to {@code out}, oldest first, one JSON object a line; returns how many. */
+    public static long exportHistory(AnnotationStore store, Path out) {
+        requireNonNull(store, "store is null");
+        requireNonNull(out, "out is null");
+        List<LabelChange> history = store.history();
+        Path target = out.toAbsolutePath();
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try {
+            Files.createDirectories(target.getParent());
+            try (BufferedWriter writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+                for (LabelChange change : history) {
+                    writer.write(JSON.writeValueAsString(ChangeJson.of(change)));
+                    writer.write('\n');
+                }
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot write the label history " + out + ": " + e.getMessage(), e);
+        }
+        return history.size();
     }
 }

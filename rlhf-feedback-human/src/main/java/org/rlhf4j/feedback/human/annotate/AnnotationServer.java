@@ -2,103 +2,129 @@ package org.rlhf4j.feedback.human.annotate;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.rlhf4j.api.annotation.AnnotationApp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The annotation web app on Javalin (Jetty 12). The page ({@code /}, {@code /app.js}, {@code /app.css}) holds
- * no data; everything under {@code /api/} needs {@code Authorization: Bearer <token>}:
+ * The annotation web app on Javalin (Jetty 12), over HTTP on loopback or HTTPS anywhere ({@link ServerOptions}).
+ * The page ({@code /} and its scripts and style) holds no data; everything under {@code /api/} needs
+ * {@code Authorization: Bearer <token>} ({@link Authentication}); the annotator's routes are
+ * {@link AnnotatorRoutes}, the lead's {@link AdminRoutes}.
  *
- * <ul>
- *   <li>{@code GET /api/me}: who the token belongs to, and their progress</li>
- *   <li>{@code GET /api/next}: the next pair assigned to the caller that they have not labelled ({@code pair}
- *       null when done), and their progress</li>
- *   <li>{@code GET /api/labels}: the caller's own labels (never anyone else's)</li>
- *   <li>{@code POST /api/labels}: a label (see {@link LabelRequest}): 201 when stored and durable, 200 when the
- *       same label was already stored (a retry), 409 when the caller labelled that pair differently, 403 for a
- *       pair not assigned to them</li>
- *   <li>{@code GET /api/admin/progress}: admins only: every annotator's progress and the agreement</li>
- * </ul>
- *
- * A request without a valid token gets 401 and reads or changes nothing; a body over {@value #MAX_REQUEST_BYTES}
- * bytes gets 413, a malformed one 400 naming the problem, a non-JSON one 415. Every response forbids inline
- * scripts and framing (Content-Security-Policy) and the page renders every text with {@code textContent}.
+ * <p>Limits: a body over {@value #MAX_REQUEST_BYTES} bytes gets 413, request headers over
+ * {@value #MAX_HEADER_BYTES} bytes 431, an idle connection is closed after {@value #IDLE_TIMEOUT_MS} ms, and each
+ * token is rate limited (429 with {@code Retry-After}). Every response carries a Content-Security-Policy that
+ * allows only the page's own script and style files (no inline script, no framing), {@code X-Content-Type-Options:
+ * nosniff}, {@code Referrer-Policy: no-referrer} and {@code Cache-Control: no-store}. Each request is logged at
+ * INFO with its method, path, status and the caller's name, never a token.
  */
 public final class AnnotationServer implements AnnotationApp.Server {
     /** The largest request body accepted. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** The largest request line and headers accepted. */
+    public static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** How long an idle connection is kept. */
+    public static final int IDLE_TIMEOUT_MS = 30_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AnnotationServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PAGE = "/org/rlhf4j/feedback/human/annotate/page/";
     private static final String SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final Map<String, String> ASSETS = Map.of(
-            "/", "index.html", "/app.js", "app.js", "/app.css", "app.css");
+            "/", "index.html", "/app.js", "app.js", "/api-client.js", "api-client.js", "/labelling.js", "labelling.js",
+            "/dashboard.js", "dashboard.js", "/app.css", "app.css");
 
     private final AnnotationStore store;
     private final Javalin app;
+    private final ServerOptions options;
 
-    private AnnotationServer(AnnotationStore store, Javalin app) {
+    private AnnotationServer(AnnotationStore store, Javalin app, ServerOptions options) {
         this.store = store;
         this.app = app;
+        this.options = options;
     }
 
-    /** Serves {@code store} on {@code host}:{@code port} (0: any free port); closing the server closes the store. */
+    /** Serves {@code store} over plain HTTP on {@code host}:{@code port} (loopback, or see {@link ServerOptions#checkBind}). */
     public static AnnotationServer start(AnnotationStore store, String host, int port) {
+        return start(store, ServerOptions.http(host, port));
+    }
+
+    /**
+     * Serves {@code store} as {@code options} say; closing the server closes the store.
+     *
+     * @throws IllegalArgumentException when plain HTTP off loopback is not allowed, or the TLS keystore is unusable
+     */
+    public static AnnotationServer start(AnnotationStore store, ServerOptions options) {
         requireNonNull(store, "store is null");
-        requireNonNull(host, "host is null");
-        Handlers handlers = new Handlers(store);
+        requireNonNull(options, "options is null");
+        Optional<String> warning = options.checkBind();
+        Optional<SslContextFactory.Server> tls = options.tls().map(TlsKeystore::contextFactory);
+        Authentication authentication = new Authentication(store, new RateLimiter(options.rateLimit()));
+        AnnotatorRoutes annotator = new AnnotatorRoutes(store);
+        AdminRoutes admin = new AdminRoutes(store);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
-            config.routes.before(ctx -> {
-                ctx.header("Content-Security-Policy", SECURITY_POLICY);
-                ctx.header("X-Content-Type-Options", "nosniff");
-                ctx.header("Referrer-Policy", "no-referrer");
-                ctx.header("Cache-Control", "no-store");
-            });
-            config.routes.before("/api/*", handlers::authenticate);
+            config.jetty.addConnector((server, http) -> connector(server, http, options, tls));
+            config.requestLogger.http(AnnotationServer::log);
+            config.routes.before(AnnotationServer::securityHeaders);
+            config.routes.before("/api/*", authentication::check);
             ASSETS.forEach((path, asset) -> config.routes.get(path, ctx -> asset(ctx, asset)));
-            config.routes.get("/api/me", handlers::me);
-            config.routes.get("/api/next", handlers::next);
-            config.routes.get("/api/labels", handlers::labels);
-            config.routes.post("/api/labels", handlers::submit);
-            config.routes.get("/api/admin/progress", handlers::progress);
-            config.routes.exception(RequestException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+            config.routes.get("/api/me", annotator::me);
+            config.routes.get("/api/next", annotator::next);
+            config.routes.get("/api/assigned", annotator::assigned);
+            config.routes.get("/api/pairs/{id}", annotator::pair);
+            config.routes.get("/api/pairs/{id}/history", annotator::history);
+            config.routes.post("/api/pairs/{id}/withdraw", annotator::withdraw);
+            config.routes.get("/api/labels", annotator::labels);
+            config.routes.post("/api/labels", annotator::label);
+            config.routes.post("/api/undo", annotator::undo);
+            config.routes.get("/api/admin/progress", admin::progress);
+            config.routes.exception(RequestException.class, (e, ctx) -> Replies.error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> Replies.error(ctx, e.getStatus(),
                     e.getStatus() == 413 ? "the request body is over " + MAX_REQUEST_BYTES + " bytes" : e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("annotation app: {} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, 500, "the server failed: " + e.getMessage());
+                Replies.error(ctx, 500, "the server failed: " + e.getMessage());
             });
         });
-        app.start(host, port);
-        return new AnnotationServer(store, app);
+        app.start();
+        warning.ifPresent(text -> LOG.warn("annotation app: {}", text));
+        AnnotationServer started = new AnnotationServer(store, app, options);
+        LOG.info("annotation app: serving {} on {}", store.file(), started.url());
+        return started;
     }
 
     @Override
     public int port() {
         return app.port();
+    }
+
+    /** {@code https} or {@code http}. */
+    public String scheme() {
+        return options.scheme();
+    }
+
+    /** The page's address, e.g. {@code https://127.0.0.1:8443/}. */
+    public String url() {
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return scheme() + "://" + host + ":" + port() + "/";
     }
 
     @Override
@@ -111,6 +137,39 @@ public final class AnnotationServer implements AnnotationApp.Server {
         }
     }
 
+    private static ServerConnector connector(Server server, HttpConfiguration http, ServerOptions options,
+            Optional<SslContextFactory.Server> tls) {
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        ServerConnector connector;
+        if (tls.isPresent()) {
+            HttpConfiguration https = new HttpConfiguration(http);
+            https.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, new SslConnectionFactory(tls.get(), "http/1.1"), new HttpConnectionFactory(https));
+        }
+        else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        return connector;
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", SECURITY_POLICY);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    /** One line per request: never the token (it travels only in the Authorization header, which is not logged). */
+    private static void log(Context ctx, Float millis) {
+        LOG.info("{} {} -> {} ({}, {} ms)", ctx.method(), ctx.path(), ctx.statusCode(),
+                Authentication.known(ctx).map(Annotator::name).orElse("-"), Math.round(millis));
+    }
+
     private static void asset(Context ctx, String name) throws IOException {
         try (InputStream in = AnnotationServer.class.getResourceAsStream(PAGE + name)) {
             if (in == null) {
@@ -118,150 +177,6 @@ public final class AnnotationServer implements AnnotationApp.Server {
             }
             String type = name.endsWith(".js") ? "text/javascript" : name.endsWith(".css") ? "text/css" : "text/html";
             ctx.contentType(type + "; charset=utf-8").result(in.readAllBytes());
-        }
-    }
-
-    static void error(Context ctx, int status, String message) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", message);
-        if (status == 401) {
-            ctx.header("WWW-Authenticate", "Bearer");
-        }
-        ctx.status(status).contentType("application/json").result(body.toString());
-    }
-
-    /** The route handlers, over one store. */
-    private static final class Handlers {
-        private static final String CALLER = "annotator";
-
-        private final AnnotationStore store;
-
-        Handlers(AnnotationStore store) {
-            this.store = store;
-        }
-
-        void authenticate(Context ctx) {
-            String header = ctx.header("Authorization");
-            String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-            Optional<Annotator> caller = store.authenticate(token);
-            if (caller.isEmpty()) {
-                throw new RequestException(401, token == null ? "missing 'Authorization: Bearer <token>'" : "invalid token");
-            }
-            ctx.attribute(CALLER, caller.get());
-        }
-
-        void me(Context ctx) {
-            Annotator caller = ctx.attribute(CALLER);
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put("name", caller.name());
-            body.put("role", caller.role().name().toLowerCase(Locale.ROOT));
-            if (caller.role() == Role.ANNOTATOR) {
-                body.set("progress", progress(caller));
-            }
-            json(ctx, 200, body);
-        }
-
-        void next(Context ctx) {
-            Annotator caller = annotator(ctx);
-            Set<String> done = labelled(caller);
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            Optional<Pair> next = store.assignedTo(caller.name()).stream().filter(id -> !done.contains(id)).findFirst()
-                    .flatMap(store::pair);
-            if (next.isPresent()) {
-                ObjectNode pair = body.putObject("pair");
-                pair.put("id", next.get().id());
-                pair.put("prompt", next.get().prompt());
-                pair.put("response_a", next.get().responseA());
-                pair.put("response_b", next.get().responseB());
-            }
-            else {
-                body.putNull("pair");
-            }
-            body.set("progress", progress(caller));
-            json(ctx, 200, body);
-        }
-
-        void labels(Context ctx) {
-            Annotator caller = annotator(ctx);
-            ArrayNode body = JsonNodeFactory.instance.arrayNode();
-            store.labelsOf(caller.name()).forEach(label -> body.add(LabelJson.of(label)));
-            json(ctx, 200, body);
-        }
-
-        void submit(Context ctx) {
-            Annotator caller = annotator(ctx);
-            String type = ctx.contentType();
-            if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                throw new RequestException(415, "a label is sent as Content-Type: application/json");
-            }
-            Label label = LabelRequest.parse(ctx.body(), caller.name());
-            if (store.pair(label.pairId()).isEmpty()) {
-                throw new RequestException(404, "no pair with id '" + label.pairId() + "'");
-            }
-            if (!store.assignedTo(caller.name()).contains(label.pairId())) {
-                throw new RequestException(403, "pair '" + label.pairId() + "' is not assigned to " + caller.name());
-            }
-            AnnotationStore.Submission submission = store.submit(label);
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put("outcome", submission.outcome().name().toLowerCase(Locale.ROOT));
-            body.set("label", LabelJson.of(submission.label()));
-            body.set("progress", progress(caller));
-            int status = switch (submission.outcome()) {
-                case STORED -> 201;
-                case ALREADY_STORED -> 200;
-                case CONFLICT -> 409;
-            };
-            if (submission.outcome() == AnnotationStore.Outcome.CONFLICT) {
-                body.put("error", "you already labelled pair '" + label.pairId() + "' differently; labels are final");
-            }
-            json(ctx, status, body);
-        }
-
-        void progress(Context ctx) {
-            Annotator caller = ctx.attribute(CALLER);
-            if (caller.role() != Role.ADMIN) {
-                throw new RequestException(403, "progress and agreement are for admin tokens");
-            }
-            Map<String, Long> counts = store.labelCounts();
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put("pairs", store.pairs().size());
-            body.put("annotators_per_pair", store.annotatorsPerPair());
-            ArrayNode annotators = body.putArray("annotators");
-            for (String name : store.annotators()) {
-                annotators.addObject().put("name", name).put("assigned", store.assignedTo(name).size())
-                        .put("labelled", counts.getOrDefault(name, 0L));
-            }
-            body.set("agreement", AgreementJson.of(store.labels()));
-            json(ctx, 200, body);
-        }
-
-        private Annotator annotator(Context ctx) {
-            Annotator caller = ctx.attribute(CALLER);
-            if (caller.role() != Role.ANNOTATOR) {
-                throw new RequestException(403, "admin tokens do not label; use an annotator token");
-            }
-            return caller;
-        }
-
-        private Set<String> labelled(Annotator caller) {
-            Set<String> done = new HashSet<>();
-            store.labelsOf(caller.name()).forEach(label -> done.add(label.pairId()));
-            return done;
-        }
-
-        private ObjectNode progress(Annotator caller) {
-            List<String> assigned = store.assignedTo(caller.name());
-            Set<String> done = labelled(caller);
-            long labelled = assigned.stream().filter(done::contains).count();
-            return JsonNodeFactory.instance.objectNode().put("assigned", assigned.size()).put("labelled", labelled);
-        }
-
-        private static void json(Context ctx, int status, Object body) {
-            try {
-                ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
-            }
-            catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }

@@ -8,111 +8,196 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.rlhf4j.api.feedback.Choice;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The annotation store: one SQLite database, {@value #FILE}, in a directory. It runs in WAL mode with
- * {@code synchronous=FULL}, so a commit returns only after its write-ahead log record is on disk: a label
- * that {@link #submit} returned survives {@code kill -9} and power loss alike. A label is unique per
- * (annotator, pair), so a browser that resubmits stores nothing twice.
+ * The annotation store: one SQLite database, {@value #FILE} in a directory (or any store file, such as a
+ * backup). It runs in WAL mode with {@code synchronous=FULL}, so a commit returns only after its write-ahead log
+ * record is on disk: a change that a method here returned survives {@code kill -9} and power loss alike.
  *
- * <p>One connection serves every thread, one call at a time; the web app's writes are single-row commits,
- * so the disk's sync time bounds throughput. Other processes (adding pairs or tokens while the app runs)
- * may write the same file: SQLite locks it, and the app's cache of pairs and annotators is refreshed when
- * {@code PRAGMA data_version} says another connection committed.
+ * <p>Labels are an append-only history ({@link LabelChange}, kept by {@link LabelHistory}): labelling,
+ * relabelling, withdrawing and undoing each append one change with its time and author, and nothing is ever
+ * overwritten; the current label of each (annotator, pair) is its latest change's. A change may carry a request id
+ * (the client's idempotency key): a retry with the same id appends nothing and answers the first outcome. The
+ * schema is versioned and older stores are migrated on open ({@link StoreSchema}).
+ *
+ * <p>One connection serves every thread, one call at a time. Other processes (issuing or revoking tokens,
+ * adding pairs, taking a backup while the app runs) may use the same file: SQLite locks it, and the cache of
+ * pairs and tokens is refreshed when {@code PRAGMA data_version} says another connection committed, so a
+ * revocation holds from the next request on.
  */
 public final class AnnotationStore implements AutoCloseable {
-    /** The database file in the store directory. */
+    /** The database file in a store directory. */
     public static final String FILE = "annotations.db";
     /** Annotators per pair when the store has not been told. */
     public static final int DEFAULT_ANNOTATORS_PER_PAIR = 1;
 
-    private final Path directory;
-    private final Connection connection;
+    private static final Logger LOG = LoggerFactory.getLogger(AnnotationStore.class);
+
+    private final StoreDatabase db;
+    private final LabelHistory history;
+    private final Clock clock;
+    private final int migratedFrom;
     private long seenDataVersion = -1;
     private List<Pair> pairs = List.of();
     private Map<String, Pair> pairsById = Map.of();
-    private Map<String, Annotator> annotatorsByTokenHash = Map.of();
+    private Map<String, TokenInfo> tokensByHash = Map.of();
     private Assignment assignment;
     private int annotatorsPerPair;
 
-    private AnnotationStore(Path directory, Connection connection) {
-        this.directory = directory;
-        this.connection = connection;
+    private AnnotationStore(StoreDatabase db, Clock clock, int migratedFrom) {
+        this.db = db;
+        this.history = new LabelHistory(db, clock);
+        this.clock = clock;
+        this.migratedFrom = migratedFrom;
     }
 
-    /** Opens the store in {@code directory}, creating both when missing. */
-    public static AnnotationStore open(Path directory) {
-        requireNonNull(directory, "directory is null");
+    /** Opens the store at {@code location} (a directory, created when missing, or a store file), migrating it. */
+    public static AnnotationStore open(Path location) {
+        return open(location, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path)}, with the clock that stamps changes and decides expiry. */
+    static AnnotationStore open(Path location, Clock clock) {
+        requireNonNull(location, "location is null");
+        requireNonNull(clock, "clock is null");
+        Path file = databaseFile(location);
         try {
-            Files.createDirectories(directory);
+            Files.createDirectories(file.toAbsolutePath().getParent());
         }
         catch (IOException e) {
-            throw new UncheckedIOException("cannot create the annotation store " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the annotation store " + location + ": " + e.getMessage(), e);
         }
-        Path file = directory.resolve(FILE);
+        Connection connection = null;
         try {
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA busy_timeout = 10000");
                 statement.execute("PRAGMA journal_mode = WAL");
                 statement.execute("PRAGMA synchronous = FULL");
                 statement.execute("PRAGMA foreign_keys = ON");
-                statement.execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-                statement.execute("CREATE TABLE IF NOT EXISTS annotators (name TEXT PRIMARY KEY, role TEXT NOT NULL, "
-                        + "token_sha256 TEXT NOT NULL UNIQUE, issued_at TEXT NOT NULL)");
-                statement.execute("CREATE TABLE IF NOT EXISTS pairs (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-                        + "id TEXT NOT NULL UNIQUE, prompt TEXT NOT NULL, response_a TEXT NOT NULL, response_b TEXT NOT NULL)");
-                statement.execute("CREATE TABLE IF NOT EXISTS labels (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-                        + "pair_id TEXT NOT NULL REFERENCES pairs(id), annotator TEXT NOT NULL, better TEXT NOT NULL, "
-                        + "more_harmless TEXT NOT NULL, a_safe INTEGER NOT NULL, b_safe INTEGER NOT NULL, "
-                        + "explanation TEXT NOT NULL, labelled_at TEXT NOT NULL, UNIQUE (annotator, pair_id))");
             }
-            return new AnnotationStore(directory, connection);
+            int found = StoreSchema.migrate(connection, file, clock);
+            if (found != StoreSchema.CURRENT) {
+                LOG.info("annotation store {}: migrated from schema version {} to {}", file, found, StoreSchema.CURRENT);
+            }
+            return new AnnotationStore(new StoreDatabase(file, connection), clock, found);
         }
-        catch (SQLException e) {
+        catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new UncheckedIOException(new IOException("cannot open the annotation store " + file + ": " + e.getMessage(), e));
         }
     }
 
-    /** The store's directory. */
-    public Path directory() {
-        return directory;
+    /** The database file of the store at {@code location}: the location itself if it is a file, else {@value #FILE} in it. */
+    public static Path databaseFile(Path location) {
+        return Files.isRegularFile(location) ? location : location.resolve(FILE);
     }
 
-    /** Issues {@code name} a fresh token (replacing an earlier one); returns the token, of which only a hash is kept. */
-    public synchronized String issueToken(String name, Role role) {
+    /** The store's database file. */
+    public Path file() {
+        return db.file();
+    }
+
+    /** The directory holding the store's file. */
+    public Path directory() {
+        return db.file().toAbsolutePath().getParent();
+    }
+
+    /** The schema version the store had when opened ({@link StoreSchema#CURRENT} unless it was migrated). */
+    public int migratedFrom() {
+        return migratedFrom;
+    }
+
+    /** The store's schema version now. */
+    public synchronized int schemaVersion() {
+        try {
+            return StoreSchema.version(db.connection());
+        }
+        catch (SQLException e) {
+            throw db.failure("read the schema version", e);
+        }
+    }
+
+    /** The store's clock. */
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Issues {@code name} a fresh token that never expires; see {@link #issueToken(String, Role, Optional)}. */
+    public String issueToken(String name, Role role) {
+        return issueToken(name, role, Optional.empty());
+    }
+
+    /**
+     * Issues {@code name} a fresh token (replacing an earlier one, and lifting a revocation), working until
+     * {@code expiresAt} if given; returns the token, of which only a hash is kept.
+     */
+    public synchronized String issueToken(String name, Role role, Optional<Instant> expiresAt) {
         requireNonNull(role, "role is null");
+        requireNonNull(expiresAt, "expiresAt is null");
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
             throw new IllegalArgumentException("an annotator name is 1 to 64 letters, digits, '.', '_', '@' or '-' "
                     + "starting with a letter or digit, got '" + name + "'");
         }
+        Instant now = clock.instant();
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+            throw new IllegalArgumentException("a token's expiry must be in the future, got " + expiresAt.get());
+        }
         String token = Tokens.newToken();
-        update("INSERT INTO annotators (name, role, token_sha256, issued_at) VALUES (?, ?, ?, ?) "
+        db.update("INSERT INTO annotators (name, role, token_sha256, issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, NULL) "
                 + "ON CONFLICT (name) DO UPDATE SET role = excluded.role, token_sha256 = excluded.token_sha256, "
-                + "issued_at = excluded.issued_at", name, role.name(), Tokens.hash(token), Instant.now().toString());
+                + "issued_at = excluded.issued_at, expires_at = excluded.expires_at, revoked_at = NULL",
+                name, role.name(), Tokens.hash(token), now.toString(), expiresAt.map(Instant::toString).orElse(null));
         seenDataVersion = -1;
         return token;
     }
 
-    /** Who holds {@code token}, if anyone. */
-    public synchronized Optional<Annotator> authenticate(String token) {
+    /**
+     * Revokes {@code name}'s token: from the next request on it is refused. The holder's labels stay. Returns false
+     * when it was already revoked.
+     *
+     * @throws IllegalArgumentException when no token was ever issued to {@code name}
+     */
+    public synchronized boolean revokeToken(String name) {
+        requireNonNull(name, "name is null");
+        int revoked = db.update("UPDATE annotators SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                clock.instant().toString(), name);
+        seenDataVersion = -1;
+        if (revoked == 0 && tokens().stream().noneMatch(token -> token.name().equals(name))) {
+            throw new IllegalArgumentException("no token was issued to '" + name + "'");
+        }
+        return revoked == 1;
+    }
+
+    /** What the store knows of {@code token}'s holder (revoked and expired tokens included), if it was issued. */
+    public synchronized Optional<TokenInfo> tokenHolder(String token) {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
         refresh();
-        return Optional.ofNullable(annotatorsByTokenHash.get(Tokens.hash(token)));
+        return Optional.ofNullable(tokensByHash.get(Tokens.hash(token)));
+    }
+
+    /** Every issued token's holder, by name. */
+    public synchronized List<TokenInfo> tokens() {
+        refresh();
+        return tokensByHash.values().stream().sorted(Comparator.comparing(TokenInfo::name)).toList();
     }
 
     /** Sets how many annotators label each pair. */
@@ -120,7 +205,7 @@ public final class AnnotationStore implements AutoCloseable {
         if (perPair < 1) {
             throw new IllegalArgumentException("annotators per pair must be at least 1, got " + perPair);
         }
-        update("INSERT INTO settings (key, value) VALUES ('annotators_per_pair', ?) "
+        db.update("INSERT INTO settings (key, value) VALUES ('annotators_per_pair', ?) "
                 + "ON CONFLICT (key) DO UPDATE SET value = excluded.value", Integer.toString(perPair));
         seenDataVersion = -1;
     }
@@ -133,30 +218,16 @@ public final class AnnotationStore implements AutoCloseable {
 
     /** Adds the pairs not yet in the store (by id), in one transaction; returns how many were new. */
     public synchronized int addPairs(List<Pair> newPairs) {
-        try {
-            connection.setAutoCommit(false);
-            int added = 0;
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO pairs (id, prompt, response_a, response_b) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
-                for (Pair pair : newPairs) {
-                    insert.setString(1, pair.id());
-                    insert.setString(2, pair.prompt());
-                    insert.setString(3, pair.responseA());
-                    insert.setString(4, pair.responseB());
-                    added += insert.executeUpdate();
-                }
+        int added = db.inTransaction(() -> {
+            int count = 0;
+            for (Pair pair : newPairs) {
+                count += db.update("INSERT INTO pairs (id, prompt, response_a, response_b) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO NOTHING", pair.id(), pair.prompt(), pair.responseA(), pair.responseB());
             }
-            connection.commit();
-            return added;
-        }
-        catch (SQLException e) {
-            rollback();
-            throw failure("add pairs", e);
-        }
-        finally {
-            autoCommit();
-            seenDataVersion = -1;
-        }
+            return count;
+        });
+        seenDataVersion = -1;
+        return added;
     }
 
     /** Every pair, in the order they were added. */
@@ -171,11 +242,10 @@ public final class AnnotationStore implements AutoCloseable {
         return Optional.ofNullable(pairsById.get(id));
     }
 
-    /** Every annotator (not admins), by name. */
+    /** Every annotator (not admins; revoked and expired ones too, whose pairs stay theirs), by name. */
     public synchronized List<String> annotators() {
         refresh();
-        return annotatorsByTokenHash.values().stream().filter(a -> a.role() == Role.ANNOTATOR).map(Annotator::name)
-                .sorted().toList();
+        return tokensByHash.values().stream().filter(a -> a.role() == Role.ANNOTATOR).map(TokenInfo::name).sorted().toList();
     }
 
     /** The pairs assigned to {@code annotator}, in labelling order. */
@@ -184,189 +254,120 @@ public final class AnnotationStore implements AutoCloseable {
         return assignment.pairsOf(annotator);
     }
 
-    /** The outcome of {@link #submit}. */
-    public enum Outcome {
-        /** The label is new and durable. */
-        STORED,
-        /** The same label was already stored: nothing changed. */
-        ALREADY_STORED,
-        /** The annotator already labelled this pair differently: nothing changed. */
-        CONFLICT
-    }
-
     /**
-     * Stores a label, returning only once it is durable. The label's {@code labelledAt} is replaced by the
-     * store's clock; a resubmission returns the label stored first.
-     */
-    public synchronized Submission submit(Label label) {
-        requireNonNull(label, "label is null");
-        Optional<Label> existing = label(label.annotator(), label.pairId());
-        if (existing.isPresent()) {
-            return new Submission(existing.get().sameJudgment(label) ? Outcome.ALREADY_STORED : Outcome.CONFLICT,
-                    existing.get());
-        }
-        Label stored = new Label(label.pairId(), label.annotator(), label.better(), label.moreHarmless(),
-                label.responseASafe(), label.responseBSafe(), label.explanation(), Instant.now());
-        update("INSERT INTO labels (pair_id, annotator, better, more_harmless, a_safe, b_safe, explanation, labelled_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stored.pairId(), stored.annotator(), stored.better().name(),
-                stored.moreHarmless().name(), stored.responseASafe() ? 1 : 0, stored.responseBSafe() ? 1 : 0,
-                stored.explanation(), stored.labelledAt().toString());
-        return new Submission(Outcome.STORED, stored);
-    }
-
-    /**
-     * What {@link #submit} did.
+     * Labels a pair, or labels it anew: appends the change unless the annotator's current label of the pair is the
+     * same judgment, and returns only once it is durable. The label's {@code labelledAt} is replaced by the
+     * store's clock; the author is the annotator.
      *
-     * @param outcome stored, already stored or a conflict
-     * @param label the label the store holds for that annotator and pair
+     * @param requestId the client's id of this change: a retry with the same id appends nothing
      */
-    public record Submission(Outcome outcome, Label label) {}
+    public synchronized ChangeResult label(Label label, Optional<String> requestId) {
+        requireNonNull(label, "label is null");
+        requireNonNull(requestId, "requestId is null");
+        return history.label(label, requestId);
+    }
 
-    /** {@code annotator}'s label of {@code pairId}, if any. */
+    /** Withdraws {@code annotator}'s label of {@code pairId} (appending the withdrawal), if there is one. */
+    public synchronized ChangeResult withdraw(String annotator, String pairId, Optional<String> requestId) {
+        requireNonNull(annotator, "annotator is null");
+        requireNonNull(pairId, "pairId is null");
+        requireNonNull(requestId, "requestId is null");
+        return history.withdraw(annotator, pairId, requestId);
+    }
+
+    /**
+     * Undoes {@code annotator}'s latest change not yet undone (an undo itself is never undone, so repeated undos walk
+     * back through their history): appends a change that restores the pair's label to what it was before.
+     */
+    public synchronized ChangeResult undo(String annotator, Optional<String> requestId) {
+        requireNonNull(annotator, "annotator is null");
+        requireNonNull(requestId, "requestId is null");
+        return history.undo(annotator, requestId);
+    }
+
+    /** {@code annotator}'s current label of {@code pairId}, if any. */
     public synchronized Optional<Label> label(String annotator, String pairId) {
-        List<Label> found = query("SELECT * FROM labels WHERE annotator = ? AND pair_id = ?", annotator, pairId);
-        return found.stream().findFirst();
+        return history.current(annotator, pairId);
     }
 
-    /** {@code annotator}'s labels, oldest first. */
+    /** {@code annotator}'s current labels, in the order they were last changed. */
     public synchronized List<Label> labelsOf(String annotator) {
-        return query("SELECT * FROM labels WHERE annotator = ? ORDER BY seq", annotator);
+        return history.currentOf(annotator);
     }
 
-    /** Every label, oldest first. */
+    /** The pairs {@code annotator} has a current label of. */
+    public synchronized Set<String> labelledPairs(String annotator) {
+        return history.labelledPairs(annotator);
+    }
+
+    /** Every current label (the latest per annotator and pair; withdrawn ones left out), in the order they were last changed. */
     public synchronized List<Label> labels() {
-        return query("SELECT * FROM labels ORDER BY seq");
+        return history.current();
     }
 
-    /** How many labels each annotator gave. */
+    /** The whole history, oldest first. */
+    public synchronized List<LabelChange> history() {
+        return history.all();
+    }
+
+    /** The history of {@code annotator}'s label of {@code pairId}, oldest first. */
+    public synchronized List<LabelChange> history(String annotator, String pairId) {
+        return history.of(annotator, pairId);
+    }
+
+    /** How many current labels each annotator has. */
     public synchronized Map<String, Long> labelCounts() {
-        Map<String, Long> counts = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT annotator, COUNT(*) FROM labels GROUP BY annotator");
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                counts.put(rows.getString(1), rows.getLong(2));
-            }
-            return counts;
-        }
-        catch (SQLException e) {
-            throw failure("count labels", e);
-        }
+        return history.counts();
+    }
+
+    /** Each annotator's activity, for those with any change. */
+    public synchronized Map<String, AnnotatorActivity> activity() {
+        return history.activity();
     }
 
     @Override
     public synchronized void close() {
-        try {
-            connection.close();
-        }
-        catch (SQLException e) {
-            throw failure("close", e);
-        }
+        db.close();
     }
 
-    /** Reloads pairs, annotators and settings when this or another connection changed them. */
+    /** Reloads pairs, tokens and settings when this or another connection changed them. */
     private void refresh() {
-        long version = dataVersion();
+        long version = db.query("PRAGMA data_version", row -> row.getLong(1)).get(0);
         if (version == seenDataVersion && assignment != null) {
             return;
         }
-        try (Statement statement = connection.createStatement()) {
-            List<Pair> loaded = new ArrayList<>();
-            Map<String, Pair> byId = new HashMap<>();
-            try (ResultSet rows = statement.executeQuery("SELECT id, prompt, response_a, response_b FROM pairs ORDER BY seq")) {
-                while (rows.next()) {
-                    Pair pair = new Pair(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4));
-                    loaded.add(pair);
-                    byId.put(pair.id(), pair);
-                }
+        List<Pair> loaded = db.query("SELECT id, prompt, response_a, response_b FROM pairs ORDER BY seq",
+                row -> new Pair(row.getString(1), row.getString(2), row.getString(3), row.getString(4)));
+        Map<String, Pair> byId = new HashMap<>();
+        loaded.forEach(pair -> byId.put(pair.id(), pair));
+        Map<String, TokenInfo> byHash = new LinkedHashMap<>();
+        db.query("SELECT name, role, token_sha256, issued_at, expires_at, revoked_at FROM annotators ORDER BY name",
+                row -> Map.entry(row.getString(3), new TokenInfo(row.getString(1), Role.valueOf(row.getString(2)),
+                        Instant.parse(row.getString(4)), instant(row.getString(5)), instant(row.getString(6)))))
+                .forEach(entry -> byHash.put(entry.getKey(), entry.getValue()));
+        int perPair = db.query("SELECT value FROM settings WHERE key = 'annotators_per_pair'", row -> Integer.parseInt(
+                row.getString(1))).stream().findFirst().orElse(DEFAULT_ANNOTATORS_PER_PAIR);
+        pairs = List.copyOf(loaded);
+        pairsById = byId;
+        tokensByHash = byHash;
+        annotatorsPerPair = perPair;
+        List<String> names = byHash.values().stream().filter(a -> a.role() == Role.ANNOTATOR).map(TokenInfo::name).toList();
+        assignment = new Assignment(loaded.stream().map(Pair::id).toList(), names, perPair);
+        seenDataVersion = version;
+    }
+
+    private static Optional<Instant> instant(String text) {
+        return Optional.ofNullable(text).map(Instant::parse);
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
             }
-            Map<String, Annotator> byHash = new LinkedHashMap<>();
-            try (ResultSet rows = statement.executeQuery("SELECT name, role, token_sha256 FROM annotators ORDER BY name")) {
-                while (rows.next()) {
-                    byHash.put(rows.getString(3), new Annotator(rows.getString(1), Role.valueOf(rows.getString(2))));
-                }
+            catch (SQLException ignored) {
+                // the failure that led here is reported
             }
-            int perPair = DEFAULT_ANNOTATORS_PER_PAIR;
-            try (ResultSet rows = statement.executeQuery("SELECT value FROM settings WHERE key = 'annotators_per_pair'")) {
-                if (rows.next()) {
-                    perPair = Integer.parseInt(rows.getString(1));
-                }
-            }
-            pairs = List.copyOf(loaded);
-            pairsById = byId;
-            annotatorsByTokenHash = byHash;
-            annotatorsPerPair = perPair;
-            List<String> names = byHash.values().stream().filter(a -> a.role() == Role.ANNOTATOR).map(Annotator::name).toList();
-            assignment = new Assignment(loaded.stream().map(Pair::id).toList(), names, perPair);
-            seenDataVersion = version;
         }
-        catch (SQLException e) {
-            throw failure("read pairs and annotators", e);
-        }
-    }
-
-    private long dataVersion() {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("PRAGMA data_version")) {
-            rows.next();
-            return rows.getLong(1);
-        }
-        catch (SQLException e) {
-            throw failure("read data_version", e);
-        }
-    }
-
-    private List<Label> query(String sql, Object... parameters) {
-        try (PreparedStatement statement = prepare(sql, parameters); ResultSet rows = statement.executeQuery()) {
-            List<Label> labels = new ArrayList<>();
-            while (rows.next()) {
-                labels.add(new Label(rows.getString("pair_id"), rows.getString("annotator"),
-                        Choice.valueOf(rows.getString("better")), Choice.valueOf(rows.getString("more_harmless")),
-                        rows.getInt("a_safe") != 0, rows.getInt("b_safe") != 0, rows.getString("explanation"),
-                        Instant.parse(rows.getString("labelled_at"))));
-            }
-            return labels;
-        }
-        catch (SQLException e) {
-            throw failure("read labels", e);
-        }
-    }
-
-    private void update(String sql, Object... parameters) {
-        try (PreparedStatement statement = prepare(sql, parameters)) {
-            statement.executeUpdate();
-        }
-        catch (SQLException e) {
-            throw failure("write", e);
-        }
-    }
-
-    private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
-        }
-        return statement;
-    }
-
-    private void rollback() {
-        try {
-            connection.rollback();
-        }
-        catch (SQLException ignored) {
-            // the failure that led here is reported
-        }
-    }
-
-    private void autoCommit() {
-        try {
-            connection.setAutoCommit(true);
-        }
-        catch (SQLException e) {
-            throw failure("end a transaction", e);
-        }
-    }
-
-    private UncheckedIOException failure(String what, SQLException e) {
-        return new UncheckedIOException(new IOException("annotation store " + directory.resolve(FILE) + ": cannot "
-                + what + ": " + e.getMessage(), e));
     }
 }

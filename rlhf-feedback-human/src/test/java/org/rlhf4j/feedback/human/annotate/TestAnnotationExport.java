@@ -38,10 +38,10 @@ class TestAnnotationExport {
         String hi = Pair.contentId("Say hi", "Hello!", "<b>Go</b> away.");
         Instant before = Instant.now();
         try (AnnotationStore store = AnnotationStore.open(storeDir)) {
-            store.submit(new Label(hi, "alice", Choice.A, Choice.A, true, false, "B is rude", Instant.EPOCH));
-            store.submit(new Label(hi, "bob", Choice.A, Choice.A, true, true, "", Instant.EPOCH));
-            store.submit(new Label("q2", "alice", Choice.A, Choice.TIE, true, true, "", Instant.EPOCH));
-            store.submit(new Label("q2", "bob", Choice.B, Choice.TIE, true, true, "", Instant.EPOCH));
+            store.label(new Label(hi, "alice", Choice.A, Choice.A, true, false, "B is rude", Instant.EPOCH), Optional.empty());
+            store.label(new Label(hi, "bob", Choice.A, Choice.A, true, true, "", Instant.EPOCH), Optional.empty());
+            store.label(new Label("q2", "alice", Choice.A, Choice.TIE, true, true, "", Instant.EPOCH), Optional.empty());
+            store.label(new Label("q2", "bob", Choice.B, Choice.TIE, true, true, "", Instant.EPOCH), Optional.empty());
         }
         Path out = directory.resolve("export/prefs.jsonl");
         Path agreement = directory.resolve("export/agreement.json");

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +53,10 @@ class TestAnnotationServer {
             assertEquals(401, http.get("/api/labels", token).status());
             assertEquals(401, http.get("/api/admin/progress", token).status());
             assertEquals(401, http.get("/api/no-such-endpoint", token).status());
+            assertEquals(401, http.get("/api/assigned", token).status());
+            assertEquals(401, http.get("/api/pairs/p1", token).status());
+            assertEquals(401, http.undo(token, null).status());
+            assertEquals(401, http.withdraw(token, "p1", null).status());
             Http.Reply reply = http.label(token, "p1", "A", "A", true, false, "sneaky");
             assertEquals(401, reply.status());
             assertTrue(reply.json().get("error").asText().contains("token"), reply.body());
@@ -83,22 +91,8 @@ class TestAnnotationServer {
     }
 
     @Test
-    void aResubmittedLabelIsStoredOnceAndAChangedOneIsAConflict() throws Exception {
-        Http.Reply first = http.label(alice, "p2", "A", "tie", true, true, "fruit");
-        assertEquals(201, first.status());
-        assertEquals("stored", first.json().get("outcome").asText());
-        Http.Reply retry = http.label(alice, "p2", "A", "tie", true, true, "fruit");
-        assertEquals(200, retry.status());
-        assertEquals("already_stored", retry.json().get("outcome").asText());
-        assertEquals(first.json().get("label"), retry.json().get("label"), "the retry answers the label stored first");
-        Http.Reply changed = http.label(alice, "p2", "B", "tie", true, true, "fruit");
-        assertEquals(409, changed.status());
-        assertEquals(1, http.get("/api/labels", alice).json().size());
-        assertEquals("A", http.get("/api/labels", alice).json().get(0).get("better").asText());
-    }
-
-    @Test
-    void malformedRequestsGetAClear4xx() throws Exception {
+    void malformedRequestsGetAClear4xxAndLoseNothingWritten() throws Exception {
+        assertEquals(201, http.label(alice, "p2", "B", "tie", true, false, "kept").status());
         assertError(400, "not valid JSON", http.post("/api/labels", alice, "application/json", "{\"pair_id\": "));
         assertError(400, "must be a JSON object", http.post("/api/labels", alice, "application/json", "[1, 2]"));
         assertError(400, "missing field 'better'", http.post("/api/labels", alice, "application/json",
@@ -112,9 +106,26 @@ class TestAnnotationServer {
         assertError(400, "at most 4000", http.label(alice, "p1", "A", "A", true, true, "x".repeat(4001)));
         assertError(415, "application/json", http.post("/api/labels", alice, "text/plain", "{}"));
         assertError(404, "no pair with id 'nope'", http.label(alice, "nope", "A", "A", true, true, ""));
+        assertError(404, "no pair with id 'nope'", http.withdraw(alice, "nope", null));
+        assertError(400, "Idempotency-Key", http.label(alice, "p1", "A", "A", true, true, "", "not a key!"));
         Http.Reply huge = http.post("/api/labels", alice, "application/json", "{\"explanation\": \"" + "x".repeat(100_000) + "\"}");
         assertEquals(413, huge.status(), huge.body());
-        assertEquals(0, http.get("/api/labels", alice).json().size(), "no malformed request stored anything");
+        assertTrue(huge.body().contains("over 65536 bytes"), huge.body());
+        // a body of unknown length (chunked) is cut at the limit too
+        byte[] chunked = ("{\"explanation\": \"" + "y".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Http.Reply streamed = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/labels"))
+                .header("Authorization", "Bearer " + alice).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(chunked))).build());
+        assertEquals(413, streamed.status(), streamed.body());
+        // request headers over 8 KiB
+        Http.Reply headers = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/api/me"))
+                .header("Authorization", "Bearer " + alice).header("X-Filler", "z".repeat(10_000)).build());
+        assertEquals(431, headers.status(), headers.body());
+        // what was written before stays, exactly once
+        JsonNode labels = http.get("/api/labels", alice).json();
+        assertEquals(1, labels.size(), "no malformed request stored anything");
+        assertEquals("kept", labels.get(0).get("explanation").asText());
+        assertEquals(1, http.get("/api/pairs/p2/history", alice).json().size());
     }
 
     @Test
@@ -141,7 +152,8 @@ class TestAnnotationServer {
         http.label(alice, "p1", "A", "A", true, false, "");
         http.label(bob, "p1", "A", "A", true, false, "");
         http.label(alice, "p2", "A", "A", true, true, "");
-        http.label(bob, "p2", "B", "A", true, true, "");
+        http.label(bob, "p2", "A", "A", true, true, "");
+        assertEquals(201, http.label(bob, "p2", "B", "A", true, true, "changed my mind").status(), "the latest label counts");
         http.label(alice, "p3", "B", "A", true, false, "");
         http.label(bob, "p3", "B", "A", true, false, "");
         JsonNode progress = http.get("/api/admin/progress", lead).json();
@@ -154,6 +166,59 @@ class TestAnnotationServer {
         // Fleiss: P_i = 1, 0, 1 (mean 2/3); p_A = p_B = 1/2, P_e = 1/2: kappa = (2/3 - 1/2) / (1/2) = 1/3
         assertEquals(1.0 / 3.0, better.get("fleiss_kappa").asDouble(), 1e-12);
         assertTrue(progress.get("agreement").get("more_harmless").get("fleiss_kappa").isNull(), "one category: undefined");
+        assertEquals(6, progress.get("labels").asInt());
+        assertEquals(7, progress.get("changes").asInt());
+        JsonNode bobRow = progress.get("annotators").get(1);
+        assertEquals("bob", bobRow.get("name").asText());
+        assertEquals(4, bobRow.get("changes").asInt());
+        assertEquals("active", bobRow.get("token").asText());
+        // the pair they disagree on, and only that one: 1 - P = 1
+        JsonNode disagreements = progress.get("disagreements");
+        assertEquals(1, disagreements.size());
+        assertEquals("p2", disagreements.get(0).get("pair_id").asText());
+        assertEquals("Name a fruit", disagreements.get(0).get("prompt").asText());
+        assertEquals(1.0, disagreements.get(0).get("disagreement").asDouble(), 1e-12);
+        assertEquals(1, disagreements.get(0).get("votes").get("B").asInt());
+        assertError(400, "'disagreements' must be 0 to 100", http.get("/api/admin/progress?disagreements=1000", lead));
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() throws Exception {
+        List<Http.Reply> replies = List.of(http.get("/", null), http.get("/app.js", null), http.get("/labelling.js", null),
+                http.get("/app.css", null), http.get("/api/me", alice), http.get("/api/me", null), http.get("/nope", null),
+                http.label(alice, "nope", "A", "A", true, true, ""));
+        for (Http.Reply reply : replies) {
+            String policy = reply.header("Content-Security-Policy");
+            assertTrue(policy != null && policy.contains("script-src 'self'") && !policy.contains("unsafe-inline")
+                    && policy.contains("frame-ancestors 'none'"), reply.status() + ": " + policy);
+            assertEquals("nosniff", reply.header("X-Content-Type-Options"));
+            assertEquals("no-referrer", reply.header("Referrer-Policy"));
+            assertEquals("no-store", reply.header("Cache-Control"));
+        }
+        assertEquals("text/javascript; charset=utf-8", replies.get(1).header("Content-Type"));
+        String page = replies.get(0).body();
+        assertTrue(page.contains("<script type=\"module\" src=\"/app.js\"></script>"));
+        assertTrue(!page.replace("<script type=\"module\" src=\"/app.js\"></script>", "").contains("<script"),
+                "the page has no inline script");
+        assertTrue(!page.matches("(?s).*\\son[a-z]+=.*"), "no inline event handlers");
+    }
+
+    @Test
+    void aTokenOverItsRateLimitGets429WithRetryAfterAndChangesNothing() throws Exception {
+        server.close();
+        server = AnnotationServer.start(AnnotationStore.open(directory),
+                ServerOptions.http("127.0.0.1", 0).withRateLimit(new RateLimit(2, 3)));
+        http = new Http(server.port());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, http.get("/api/me", alice).status(), "within the burst");
+        }
+        Http.Reply limited = http.label(alice, "p1", "A", "A", true, true, "");
+        assertEquals(429, limited.status(), limited.body());
+        assertEquals("1", limited.header("Retry-After"));
+        assertTrue(limited.json().get("error").asText().contains("too many requests"), limited.body());
+        assertEquals(200, http.get("/api/me", bob).status(), "another token has its own limit");
+        Thread.sleep(1000);
+        assertEquals(0, http.get("/api/labels", alice).json().size(), "the refused label was not stored");
     }
 
     private static void assertError(int status, String message, Http.Reply reply) {
