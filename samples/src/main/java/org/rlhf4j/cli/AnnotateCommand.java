@@ -1,8 +1,6 @@
 package org.rlhf4j.cli;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.rlhf4j.api.annotation.AnnotationApp;
@@ -59,11 +58,9 @@ public final class AnnotateCommand implements Callable<Integer> {
     }
 
     /**
-     * The app's operations beyond rlhf-api's {@link AnnotationApp} seam: token expiry and revocation, HTTPS and the
-     * plain-HTTP guard, the label history in the export, and a backup while serving. The human feedback jar offers
-     * them as public methods taking and returning JDK types only; the CLI never compiles against a feedback module
-     * (README.md, "Modules"), so until the seam declares them it calls them by name here, in this one place. A jar
-     * without one of them answers "not available" (exit code 3), naming the operation.
+     * The app's team operations (token expiry and revocation, HTTPS and the plain-HTTP guard, the label history in the
+     * export, a backup while serving): an app without one answers "not available" (exit code 3), naming the operation,
+     * and an operation's refusal of its arguments is a usage error (exit code 2).
      */
     static final class TeamOperations {
         private final AnnotationApp app;
@@ -72,56 +69,37 @@ public final class AnnotateCommand implements Callable<Integer> {
             this.app = app;
         }
 
-        @SuppressWarnings("unchecked")
         Map<String, String> issueTokens(Path store, List<String> names, boolean admin, Optional<Instant> expiresAt) {
-            return (Map<String, String>) call("token expiry", "issueTokens",
-                    new Class<?>[] {Path.class, List.class, boolean.class, Optional.class}, store, names, admin, expiresAt);
+            return offered(() -> app.issueTokens(store, names, admin, expiresAt));
         }
 
-        @SuppressWarnings("unchecked")
         List<String> revokeTokens(Path store, List<String> names) {
-            return (List<String>) call("token revocation", "revokeTokens", new Class<?>[] {Path.class, List.class}, store, names);
+            return offered(() -> app.revokeTokens(store, names));
         }
 
         AnnotationApp.Server serve(Path store, String host, int port, Optional<Path> keystore, Optional<String> password,
                 boolean insecureHttp) {
-            return (AnnotationApp.Server) call("HTTPS and the plain-HTTP guard", "serve", new Class<?>[] {Path.class,
-                    String.class, int.class, Optional.class, Optional.class, boolean.class}, store, host, port, keystore,
-                    password, insecureHttp);
+            return offered(() -> app.serve(store, host, port, keystore, password, insecureHttp));
         }
 
         long export(Path store, Path out, Path agreementOut, Optional<Path> history) {
-            return (Long) call("the label history", "export", new Class<?>[] {Path.class, Path.class, Path.class,
-                    Optional.class}, store, out, agreementOut, history);
+            return offered(() -> app.export(store, out, agreementOut, history));
         }
 
         long backup(Path store, Path target) {
-            return (Long) call("backups", "backup", new Class<?>[] {Path.class, Path.class}, store, target);
+            return offered(() -> app.backup(store, target));
         }
 
-        private Object call(String what, String name, Class<?>[] types, Object... arguments) {
-            Method method;
+        private <T> T offered(Supplier<T> operation) {
             try {
-                method = app.getClass().getMethod(name, types);
+                return operation.get();
             }
-            catch (NoSuchMethodException e) {
+            catch (UnsupportedOperationException e) {
                 throw new NotAvailableException("the annotation app on the class path (" + app.getClass().getName()
-                        + ") does not offer " + what + "; use an rlhf-feedback-human jar of this version");
+                        + ") does not offer " + e.getMessage() + "; use an rlhf-feedback-human jar of this version");
             }
-            try {
-                return method.invoke(app, arguments);
-            }
-            catch (InvocationTargetException e) {
-                if (e.getCause() instanceof IllegalArgumentException refused) {
-                    throw new UsageException(refused.getMessage());
-                }
-                if (e.getCause() instanceof RuntimeException failure) {
-                    throw failure;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-            catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot call " + name + " of " + app.getClass().getName(), e);
+            catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.rlhf4j.api.annotation;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,30 @@ public interface AnnotationApp {
     Map<String, String> issueTokens(Path store, List<String> names, boolean admin);
 
     /**
+     * As {@link #issueTokens(Path, List, boolean)}, each token working until {@code expiresAt} when given (then refused
+     * with 401 from the next request on; the holder's labels stay).
+     *
+     * @throws UnsupportedOperationException when the app has no token expiry (the default, for an expiry)
+     */
+    default Map<String, String> issueTokens(Path store, List<String> names, boolean admin, Optional<Instant> expiresAt) {
+        if (expiresAt.isPresent()) {
+            throw new UnsupportedOperationException("token expiry");
+        }
+        return issueTokens(store, names, admin);
+    }
+
+    /**
+     * Revokes the tokens of {@code names}: a running app refuses them from the next request on; their labels stay.
+     *
+     * @return the names whose token this revoked (the others were revoked already)
+     * @throws IllegalArgumentException when a name never had a token (then nothing is revoked)
+     * @throws UnsupportedOperationException when the app cannot revoke tokens (the default)
+     */
+    default List<String> revokeTokens(Path store, List<String> names) {
+        throw new UnsupportedOperationException("token revocation");
+    }
+
+    /**
      * Adds pairs to label from a JSON Lines file of {@code prompt}, {@code response_a}, {@code response_b}
      * (and an optional {@code id}); a pair already in the store is not added twice.
      *
@@ -33,12 +58,47 @@ public interface AnnotationApp {
     Server serve(Path store, String host, int port);
 
     /**
+     * As {@link #serve(Path, String, int)}, over HTTPS with the PKCS12 {@code tlsKeystore} and its password when given;
+     * plain HTTP on anything but loopback is refused unless {@code insecureHttp}.
+     *
+     * @throws IllegalArgumentException when plain HTTP is refused, or the keystore cannot be used
+     * @throws UnsupportedOperationException when the app cannot serve HTTPS (the default)
+     */
+    default Server serve(Path store, String host, int port, Optional<Path> tlsKeystore, Optional<String> tlsPassword,
+            boolean insecureHttp) {
+        throw new UnsupportedOperationException("HTTPS and the plain-HTTP guard");
+    }
+
+    /**
      * Writes every label to {@code out} as preferences JSON Lines that the {@code human-dataset} source
      * reads, and the annotators' agreement to {@code agreementOut}.
      *
      * @return how many labels were written
      */
     long export(Path store, Path out, Path agreementOut);
+
+    /**
+     * As {@link #export(Path, Path, Path)}, also writing every change of the label history to {@code historyOut} when
+     * given.
+     *
+     * @throws UnsupportedOperationException when the app keeps no history (the default, for a history file)
+     */
+    default long export(Path store, Path out, Path agreementOut, Optional<Path> historyOut) {
+        if (historyOut.isPresent()) {
+            throw new UnsupportedOperationException("the label history");
+        }
+        return export(store, out, agreementOut);
+    }
+
+    /**
+     * Writes a consistent copy of the store to {@code target} (a new file), also while a server writes to it.
+     *
+     * @return how many label changes the copy holds
+     * @throws UnsupportedOperationException when the app cannot back up (the default)
+     */
+    default long backup(Path store, Path target) {
+        throw new UnsupportedOperationException("backups");
+    }
 
     /**
      * Converts a public preference dataset ({@code format}: {@code trl}, {@code hh-rlhf}, {@code pku-saferlhf},

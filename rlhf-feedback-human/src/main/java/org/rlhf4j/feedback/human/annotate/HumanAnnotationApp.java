@@ -31,6 +31,7 @@ public final class HumanAnnotationApp implements AnnotationApp {
     }
 
     /** As {@link #issueTokens(Path, List, boolean)}, each token working until {@code expiresAt} when given. */
+    @Override
     public Map<String, String> issueTokens(Path store, List<String> names, boolean admin, Optional<Instant> expiresAt) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("name at least one annotator to issue a token to");
@@ -50,6 +51,7 @@ public final class HumanAnnotationApp implements AnnotationApp {
      * @return the names whose token this revoked (the others were revoked already)
      * @throws IllegalArgumentException when a name never had a token (then nothing is revoked)
      */
+    @Override
     public List<String> revokeTokens(Path store, List<String> names) {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("name at least one token holder to revoke");
@@ -95,6 +97,7 @@ public final class HumanAnnotationApp implements AnnotationApp {
      *
      * @throws IllegalArgumentException when plain HTTP is refused, or the keystore cannot be used
      */
+    @Override
     public Server serve(Path store, String host, int port, Optional<Path> tlsKeystore, Optional<String> tlsPassword,
             boolean insecureHttp) {
         if (tlsKeystore.isPresent() != tlsPassword.isPresent()) {
@@ -121,6 +124,7 @@ public final class HumanAnnotationApp implements AnnotationApp {
     }
 
     /** As {@link #export(Path, Path, Path)}, also writing every change of the label history to {@code historyOut}. */
+    @Override
     public long export(Path store, Path out, Path agreementOut, Optional<Path> historyOut) {
         if (!Files.isRegularFile(AnnotationStore.databaseFile(store))) {
             throw new IllegalArgumentException("no annotation store at " + store + " (no " + AnnotationStore.FILE
@@ -139,6 +143,7 @@ public final class HumanAnnotationApp implements AnnotationApp {
      *
      * @return how many label changes the copy holds
      */
+    @Override
     public long backup(Path store, Path target) {
         return StoreBackup.backup(store, target).changes();
     }
