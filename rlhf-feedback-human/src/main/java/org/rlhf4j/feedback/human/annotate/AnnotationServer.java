@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_HEADER_BYTES} bytes 431, an idle connection is closed after {@value #IDLE_TIMEOUT_MS} ms, and each
  * token is rate limited (429 with {@code Retry-After}). Every response carries a Content-Security-Policy that
  * allows only the page's own script and style files (no inline script, no framing), {@code X-Content-Type-Options:
- * nosniff}, {@code Referrer-Policy: no-referrer} and {@code Cache-Control: no-store}. Each request is logged at
+ * nosniff}, {@code Referrer-Policy: no-referrer} and {@code Cache-Control: no-store}, and over HTTPS
+ * {@code Strict-Transport-Security}. Each request is logged at
  * INFO with its method, path, status and the caller's name, never a token.
  */
 public final class AnnotationServer implements AnnotationApp.Server {
@@ -162,6 +163,9 @@ public final class AnnotationServer implements AnnotationApp.Server {
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Cache-Control", "no-store");
+        if (ctx.req().isSecure()) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000"); // browsers keep to HTTPS for a year
+        }
     }
 
     /** One line per request: never the token (it travels only in the Authorization header, which is not logged). */

@@ -192,6 +192,7 @@ class TestAnnotationServer {
             assertTrue(policy != null && policy.contains("script-src 'self'") && !policy.contains("unsafe-inline")
                     && policy.contains("frame-ancestors 'none'"), reply.status() + ": " + policy);
             assertEquals("nosniff", reply.header("X-Content-Type-Options"));
+            assertEquals(null, reply.header("Strict-Transport-Security"), "no HSTS over plain HTTP");
             assertEquals("no-referrer", reply.header("Referrer-Policy"));
             assertEquals("no-store", reply.header("Cache-Control"));
         }

@@ -38,6 +38,7 @@ class TestAnnotationTls {
                 assertEquals(200, page.status());
                 assertTrue(page.body().contains("rlhf4j annotate"));
                 assertTrue(page.header("Content-Security-Policy").contains("script-src 'self'"));
+                assertEquals("max-age=31536000", page.header("Strict-Transport-Security"));
                 assertEquals("alice", https.get("/api/me", alice).json().get("name").asText());
             }
             Http https = new Http("127.0.0.1", server.port(), keystore.trust());
