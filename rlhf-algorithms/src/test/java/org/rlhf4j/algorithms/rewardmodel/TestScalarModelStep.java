@@ -16,8 +16,8 @@ import org.rlhf4j.api.config.RewardModelConfig;
 import org.rlhf4j.engine.model.GradientCheckExtension;
 import org.rlhf4j.engine.model.GradientCheckSettings;
 import org.rlhf4j.engine.model.GradientChecker;
+import org.rlhf4j.engine.model.HandReads;
 import org.rlhf4j.engine.model.Heads;
-import org.rlhf4j.engine.model.Nd4jBackprop;
 import org.rlhf4j.engine.model.ParamNames;
 import org.rlhf4j.engine.model.TransformerConfig;
 import org.rlhf4j.engine.model.TransformerWeights;
@@ -67,18 +67,6 @@ class TestScalarModelStep {
                 cost ? "cost_model" : "reward_model", 3, workers, buffers);
     }
 
-    /** The score of {@code e} by hand: the final hidden state of its last token (one unpadded row) times head.w, plus head.b. */
-    private static double score(TransformerWeights w, Encoded e) {
-        Nd4jBackprop pass = new Nd4jBackprop(w, 1, e.tokens().length);
-        pass.forward(new int[][] {e.tokens()});
-        INDArray h = pass.hidden().getRow(e.last());
-        double r = w.get(ParamNames.HEAD_B).getDouble(0);
-        for (int j = 0; j < CONFIG.dModel(); j++) {
-            r += h.getDouble(j) * w.get(ParamNames.HEAD_W).getDouble(j, 0);
-        }
-        return r;
-    }
-
     @ParameterizedTest(name = "{0} workers")
     @ValueSource(ints = {1, 2})
     void lossAndMetricsAreTheObjectiveOfScoresReadByHand(int workers) {
@@ -86,8 +74,8 @@ class TestScalarModelStep {
         double[] first = new double[3];
         double[] second = new double[3];
         for (int i = 0; i < 3; i++) {
-            first[i] = score(w, REWARD_PAIRS.get(BATCH[i]).first());
-            second[i] = score(w, REWARD_PAIRS.get(BATCH[i]).second());
+            first[i] = HandReads.scalarScore(w, REWARD_PAIRS.get(BATCH[i]).first());
+            second[i] = HandReads.scalarScore(w, REWARD_PAIRS.get(BATCH[i]).second());
         }
         try (ScalarModelStep reward = step(w, false, workers); ScalarModelStep cost = step(w, true, workers)) {
             StepResult r = reward.compute(BATCH);

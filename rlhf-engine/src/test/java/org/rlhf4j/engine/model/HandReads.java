@@ -23,4 +23,19 @@ public final class HandReads {
         }
         return out;
     }
+
+    /**
+     * The score of a scalar-head model on {@code e} (a reward, cost or discriminator logit): one unpadded row, the final
+     * hidden state of its last response token times {@code head.w}, plus {@code head.b}.
+     */
+    public static double scalarScore(TransformerWeights w, Encoded e) {
+        Nd4jBackprop pass = new Nd4jBackprop(w, 1, e.tokens().length);
+        pass.forward(new int[][] {e.tokens()});
+        INDArray h = pass.hidden().getRow(e.last());
+        double r = w.get(ParamNames.HEAD_B).getDouble(0);
+        for (int j = 0; j < w.config().dModel(); j++) {
+            r += h.getDouble(j) * w.get(ParamNames.HEAD_W).getDouble(j, 0);
+        }
+        return r;
+    }
 }

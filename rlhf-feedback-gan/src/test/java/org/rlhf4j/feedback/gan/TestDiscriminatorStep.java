@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.engine.model.GradientCheckExtension;
 import org.rlhf4j.engine.model.GradientCheckSettings;
 import org.rlhf4j.engine.model.GradientChecker;
+import org.rlhf4j.engine.model.HandReads;
 import org.rlhf4j.engine.model.Heads;
-import org.rlhf4j.engine.model.Nd4jBackprop;
 import org.rlhf4j.engine.model.ParamNames;
 import org.rlhf4j.engine.model.TransformerConfig;
 import org.rlhf4j.engine.model.TransformerWeights;
@@ -44,23 +44,11 @@ class TestDiscriminatorStep {
         return new DiscriminatorStep(w, 4, workers, buffers);
     }
 
-    /** The logit of {@code e} by hand: the final hidden state of its last response token times head.w, plus head.b. */
-    private static double logit(TransformerWeights w, Encoded e) {
-        Nd4jBackprop pass = new Nd4jBackprop(w, 1, e.tokens().length);
-        pass.forward(new int[][] {e.tokens()});
-        INDArray h = pass.hidden().getRow(e.last());
-        double r = w.get(ParamNames.HEAD_B).getDouble(0);
-        for (int j = 0; j < CONFIG.dModel(); j++) {
-            r += h.getDouble(j) * w.get(ParamNames.HEAD_W).getDouble(j, 0);
-        }
-        return r;
-    }
-
     @ParameterizedTest(name = "{0} workers")
     @ValueSource(ints = {1, 2})
     void lossIsTheCrossEntropyOfLogitsReadByHand(int workers) {
         TransformerWeights w = GradientChecker.curvedWeights(CONFIG, Heads.SCALAR, 7);
-        double[] logits = SEQUENCES.stream().mapToDouble(e -> logit(w, e)).toArray();
+        double[] logits = SEQUENCES.stream().mapToDouble(e -> HandReads.scalarScore(w, e)).toArray();
         try (DiscriminatorStep step = step(w, workers)) {
             DiscriminatorStep.Result result = step.compute(SEQUENCES, TARGETS, 0.05);
             assertArrayEquals(logits, result.logits(), 1e-10);
