@@ -18,6 +18,8 @@ import org.rlhf4j.engine.model.Heads;
 import org.rlhf4j.engine.model.ParamNames;
 import org.rlhf4j.engine.model.TransformerConfig;
 import org.rlhf4j.engine.model.TransformerWeights;
+import org.rlhf4j.engine.tokenizer.HuggingFaceTokenizer;
+import org.rlhf4j.engine.tokenizer.Tokenizer;
 
 /**
  * A Hugging Face GPT-2 checkpoint directory ({@code config.json}, {@code model.safetensors} or a sharded index) in and
@@ -136,9 +138,40 @@ public final class Gpt2Checkpoint {
     }
 
     /**
-     * Writes {@code weights} to {@code directory} as a checkpoint {@code transformers} loads: {@code config.json} and
-     * {@code model.safetensors}, as {@value #CAUSAL_LM} for a model with an LM head (a scalar head beside it is left
-     * out) or {@value #SEQUENCE_CLASSIFICATION} (one label) for a scalar model. The tokenizer is the caller's to write.
+     * The {@code tokenizer.json} of {@code directory} (with its {@code tokenizer_config.json}), its special ids defaulting
+     * to {@code config}'s, checked against the model: its ids must fit {@code vocab_size}.
+     *
+     * @throws CheckpointFormatException when the tokenizer has more ids than the model embeds
+     */
+    public static HuggingFaceTokenizer tokenizer(Path directory, Gpt2Config config) throws IOException {
+        requireNonNull(config, "config is null");
+        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.load(directory, config.bosTokenId(), config.eosTokenId());
+        if (tokenizer.vocabSize() > config.vocabSize()) {
+            tokenizer.close();
+            throw new CheckpointFormatException(directory.resolve(HuggingFaceTokenizer.FILE) + ": its vocabulary has "
+                    + tokenizer.vocabSize() + " token ids, but " + Gpt2Config.FILE + "'s vocab_size is " + config.vocabSize());
+        }
+        return tokenizer;
+    }
+
+    /**
+     * Writes {@code weights} and {@code tokenizer} to {@code directory} as a checkpoint {@code transformers} loads:
+     * {@code config.json} (the tokenizer's special ids), {@code model.safetensors} and {@code tokenizer.json}, as
+     * {@value #CAUSAL_LM} for a model with an LM head (a scalar head beside it is left out) or
+     * {@value #SEQUENCE_CLASSIFICATION} (one label) for a scalar model.
+     */
+    public static void write(Path directory, TransformerWeights weights, Tokenizer tokenizer) throws IOException {
+        requireNonNull(tokenizer, "tokenizer is null");
+        if (tokenizer.vocabSize() > weights.config().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " ids, the model " + weights.config().vocabSize());
+        }
+        write(directory, weights, tokenizer.bosId(), tokenizer.eosId(), tokenizer.padId());
+        DurableFiles.write(directory.resolve(HuggingFaceTokenizer.FILE), tokenizer.toHuggingFaceJson());
+    }
+
+    /**
+     * Writes {@code weights} to {@code directory} as {@link #write(Path, TransformerWeights, Tokenizer)} does, without a
+     * tokenizer, with these special ids in {@code config.json}.
      */
     public static void write(Path directory, TransformerWeights weights, int bosTokenId, int eosTokenId, int padTokenId)
             throws IOException {
