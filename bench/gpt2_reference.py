@@ -10,6 +10,10 @@ engine's TestGpt2Reference compares against.
   /usr/bin/python3 bench/gpt2_reference.py logprobs CHECKPOINT_DIR TEXT...
         prints the log-prob of each next token of <bos> TEXT under the checkpoint (byte-level BPE or WordLevel
         tokenizer.json)
+  /usr/bin/python3 bench/gpt2_reference.py compare CHECKPOINT_DIR SCORED.jsonl
+        reproduces the log-probs `rlhf model score RUN_DIR --arm ARM --out SCORED.jsonl` wrote with the engine, from the
+        checkpoint `rlhf model export RUN_DIR --arm ARM --out CHECKPOINT_DIR` wrote: the same ids from its tokenizer.json,
+        the same log-probs from this forward (exit 1 if any differs by more than 1e-4)
 
 The fixture in rlhf-engine/src/test/resources/gpt2-tiny was written by:
   /usr/bin/python3 bench/gpt2_reference.py fixture rlhf-engine/src/test/resources/gpt2-tiny
@@ -255,7 +259,8 @@ def word_level_encode(tok, text):
     if tok.get("normalizer") and tok["normalizer"]["type"] == "Lowercase":
         text = text.lower()
     pattern = tok["pre_tokenizer"]["pattern"]["Regex"]
-    pattern = pattern.replace(r"[\p{L}\p{N}]", r"[^\W_]").replace(r"\p{N}", r"\d").replace(r"[^\s\p{L}\p{N}]", r"[^\s\w]|_")
+    # \p{L}, \p{N} for Python's re: letters and digits are \w without '_'
+    pattern = pattern.replace(r"[^\s\p{L}\p{N}]", r"(?:[^\s\w]|_)").replace(r"[\p{L}\p{N}]", r"[^\W_]").replace(r"\p{N}", r"\d")
     vocab = tok["model"]["vocab"]
     return [vocab.get(piece, vocab[tok["model"]["unk_token"]]) for piece in re.findall(pattern, text)]
 
@@ -269,6 +274,31 @@ def encode(directory, text):
     return bpe_encode(text, model["vocab"], merges)
 
 
+def compare(directory, scored):
+    """Reproduces the engine's log-probs of `rlhf model score` from the exported checkpoint: the same ids from
+    tokenizer.json (<bos> prompt response <eos>, cut to the context as the engine's SequenceEncoder does), the same
+    log-probs from this file's forward. Prints the worst differences; exits 1 above 1e-4."""
+    config, w = load_checkpoint(directory)
+    context = config["n_positions"]
+    worst, lines = 0.0, 0
+    for line in Path(scored).read_text().splitlines():
+        case = json.loads(line)
+        prompt = [config["bos_token_id"]] + encode(directory, case["prompt"])
+        response = encode(directory, case["response"])
+        p = min(len(prompt), context - 2)
+        r = min(len(response), context - 1 - p)
+        ids = prompt[:p] + response[:r] + [config["eos_token_id"]]
+        if ids != case["ids"]:
+            print("ids differ for %r: %s vs the engine's %s" % (case["response"], ids, case["ids"]))
+            sys.exit(1)
+        lp = log_probs(config, w, ids[:-1])
+        mine = [lp[j, ids[j + 1]].item() for j in range(p - 1, len(ids) - 1)]
+        worst = max([worst] + [abs(a - b) for a, b in zip(mine, case["logprobs"])])
+        lines += 1
+    print(json.dumps({"responses": lines, "worst_abs_logprob_difference": worst}))
+    sys.exit(0 if worst <= 1e-4 else 1)
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "fixture":
         fixture(argv[1])
@@ -278,6 +308,8 @@ def main(argv):
             ids = [config["bos_token_id"]] + encode(argv[1], text)
             lp = log_probs(config, w, ids)
             print(json.dumps({"text": text, "ids": ids, "next_token_logprobs": [lp[j, ids[j + 1]].item() for j in range(len(ids) - 1)]}))
+    elif len(argv) == 3 and argv[0] == "compare":
+        compare(argv[1], argv[2])
     else:
         print(__doc__)
         sys.exit(2)

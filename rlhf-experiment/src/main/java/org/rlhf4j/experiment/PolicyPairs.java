@@ -100,6 +100,16 @@ public final class PolicyPairs {
         return new PolicyPairs(policy, WordTokenizer.load(tokenizerFile), source);
     }
 
+    /** The loaded policy (its weights are this object's: copy them before training). */
+    public TransformerWeights policy() {
+        return policy;
+    }
+
+    /** The run's word tokenizer. */
+    public WordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /** Which checkpoint this is: the run, arm or SFT, and the step. */
     public String source() {
         return source;

@@ -63,12 +63,26 @@ public final class Gpt2Checkpoint {
      * @throws CheckpointFormatException when a file is invalid, or a tensor is missing, unexpected or of another shape
      */
     public static Imported load(Path directory, Heads heads) throws IOException {
+        return load(directory, heads, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #load(Path, Heads)} with the context cut to {@code maxSeqLen} positions when the checkpoint has more (only the
+     * first {@code maxSeqLen} rows of {@code wpe} are kept: GPT-2's 1,024 positions cost memory and time a 128-token task
+     * never uses; an export then writes the cut context as {@code n_positions}).
+     */
+    public static Imported load(Path directory, Heads heads, int maxSeqLen) throws IOException {
         requireNonNull(directory, "directory is null");
         requireNonNull(heads, "heads is null");
+        if (maxSeqLen < 2) {
+            throw new IllegalArgumentException("maxSeqLen must be >= 2, got " + maxSeqLen);
+        }
         Path configFile = directory.resolve(Gpt2Config.FILE);
         Gpt2Config hf = Gpt2Config.read(configFile);
-        TransformerConfig config = hf.toTransformerConfig();
-        Map<String, long[]> shapes = TransformerWeights.shapes(config, heads);
+        TransformerConfig full = hf.toTransformerConfig();
+        TransformerConfig config = new TransformerConfig(full.vocabSize(), full.dModel(), full.nHeads(), full.nLayers(),
+                Math.min(full.maxSeqLen(), maxSeqLen), full.mlpRatio(), full.layerNormEps(), full.initStd(), full.tiedEmbeddings());
+        Map<String, long[]> shapes = TransformerWeights.shapes(full, heads);
         try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(directory)) {
             Map<String, SafetensorsFile.TensorInfo> tensors = checkpoint.tensors();
             Map<String, String> byShortName = new LinkedHashMap<>();
@@ -126,6 +140,10 @@ public final class Gpt2Checkpoint {
                     a = checkpoint.readFloat(actual);
                     if (engineName.equals(ParamNames.LM_HEAD) || engineName.equals(ParamNames.HEAD_W)) {
                         a = a.transpose().dup('c');
+                    }
+                    if (engineName.equals(ParamNames.POS_EMB) && config.maxSeqLen() < full.maxSeqLen()) {
+                        a = a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, config.maxSeqLen()),
+                                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
                     }
                 }
                 params.put(engineName, a);
