@@ -174,7 +174,8 @@ public final class Gpt2Checkpoint {
 
     /**
      * Writes {@code weights} and {@code tokenizer} to {@code directory} as a checkpoint {@code transformers} loads:
-     * {@code config.json} (the tokenizer's special ids), {@code model.safetensors} and {@code tokenizer.json}, as
+     * {@code config.json} (the tokenizer's special ids), {@code model.safetensors}, {@code tokenizer.json} and
+     * {@code tokenizer_config.json} (its special tokens, padding side and the context), as
      * {@value #CAUSAL_LM} for a model with an LM head (a scalar head beside it is left out) or
      * {@value #SEQUENCE_CLASSIFICATION} (one label) for a scalar model.
      */
@@ -185,6 +186,15 @@ public final class Gpt2Checkpoint {
         }
         write(directory, weights, tokenizer.bosId(), tokenizer.eosId(), tokenizer.padId());
         DurableFiles.write(directory.resolve(HuggingFaceTokenizer.FILE), tokenizer.toHuggingFaceJson());
+        com.fasterxml.jackson.databind.node.ObjectNode config = JSON.createObjectNode();
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        config.put("bos_token", tokenizer.token(tokenizer.bosId()));
+        config.put("eos_token", tokenizer.token(tokenizer.eosId()));
+        config.put("pad_token", tokenizer.token(tokenizer.padId()));
+        config.put("padding_side", tokenizer.paddingSide() == org.rlhf4j.engine.tokenizer.PaddingSide.LEFT ? "left" : "right");
+        config.put("model_max_length", weights.config().maxSeqLen());
+        DurableFiles.write(directory.resolve(HuggingFaceTokenizer.CONFIG_FILE),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
     }
 
     /**

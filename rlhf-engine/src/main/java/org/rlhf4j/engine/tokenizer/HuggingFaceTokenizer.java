@@ -47,6 +47,7 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
     private final ai.djl.huggingface.tokenizers.HuggingFaceTokenizer native_;
     private final String json;
     private final Map<String, Integer> ids;
+    private final Map<Integer, String> tokens = new HashMap<>();
     private final int vocabSize;
     private final int bos;
     private final int eos;
@@ -58,6 +59,7 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
         this.native_ = native_;
         this.json = json;
         this.ids = ids;
+        ids.forEach((text, id) -> tokens.put(id, text));
         this.vocabSize = vocabSize;
         this.bos = bos;
         this.eos = eos;
@@ -182,6 +184,15 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
             }
         }
         return native_.decode(java.util.Arrays.copyOf(kept, n), false);
+    }
+
+    @Override
+    public String token(int id) {
+        String text = tokens.get(id);
+        if (text == null) {
+            throw new IllegalArgumentException("token id " + id + " is not in " + FILE);
+        }
+        return text;
     }
 
     /** The id of token {@code token}, if the vocabulary has it. */

@@ -19,6 +19,9 @@ public interface Tokenizer {
      */
     String decode(int[] ids);
 
+    /** The text of token {@code id} (a special token's name, e.g. {@code <|endoftext|>}). */
+    String token(int id);
+
     /** The id a sequence starts with. */
     int bosId();
 

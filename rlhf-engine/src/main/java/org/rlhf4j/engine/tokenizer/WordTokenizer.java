@@ -88,6 +88,7 @@ public final class WordTokenizer implements Tokenizer {
     }
 
     /** The token with id {@code id}. */
+    @Override
     public String token(int id) {
         if (id < 0 || id >= vocab.size()) {
             throw new IllegalArgumentException("token id " + id + " out of range [0, " + vocab.size() + ")");
