@@ -110,9 +110,10 @@ public final class ModelCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code rlhf model export RUN_DIR --out DIR [--arm ARM] [--phase PHASE]}. */
+    /** {@code rlhf model export RUN_DIR --out DIR [--arm ARM] [--phase PHASE]}: a policy, or a reward or cost model. */
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Write a run's policy (SFT's, or an arm's) as a GPT-2 checkpoint with a WordLevel tokenizer.json.")
+            description = "Write a run's policy (SFT's, or an arm's) or an arm's reward or cost model (--phase reward_model) as a GPT-2 "
+                    + "checkpoint (GPT2LMHeadModel, or GPT2ForSequenceClassification with one label) with a WordLevel tokenizer.json.")
     static final class Export implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         ModelCommand parent;
@@ -126,14 +127,14 @@ public final class ModelCommand implements Callable<Integer> {
         @Option(names = "--arm", description = "The arm whose policy to export (default: SFT's).")
         String arm;
 
-        @Option(names = "--phase", description = "The arm's phase, where it has several (e.g. dpo).")
+        @Option(names = "--phase", description = "The arm's phase, where it has several (e.g. dpo, reward_model, cost_model).")
         String phase;
 
         @Override
         public Integer call() throws IOException {
             PolicyPairs loaded;
             try {
-                loaded = PolicyPairs.load(run, Optional.ofNullable(arm), Optional.ofNullable(phase));
+                loaded = PolicyPairs.loadModel(run, Optional.ofNullable(arm), Optional.ofNullable(phase));
             }
             catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
