@@ -39,6 +39,17 @@ public final class ModelCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
+    /** A run's newest policy (SFT's without {@code arm}) or, with {@code scalarToo}, reward or cost model; a usage error if none. */
+    static PolicyPairs runModel(Path run, String arm, String phase, boolean scalarToo) throws IOException {
+        try {
+            return scalarToo ? PolicyPairs.loadModel(run, Optional.ofNullable(arm), Optional.ofNullable(phase))
+                    : PolicyPairs.load(run, Optional.ofNullable(arm), Optional.ofNullable(phase));
+        }
+        catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     /** {@code rlhf model random --shape gpt2-small --out DIR [--seed N]}. */
     @Command(name = "random", mixinStandardHelpOptions = true,
             description = "Write a random-weight GPT-2-shaped checkpoint (config.json, model.safetensors, a byte-level BPE tokenizer.json).")
@@ -132,13 +143,7 @@ public final class ModelCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            PolicyPairs loaded;
-            try {
-                loaded = PolicyPairs.loadModel(run, Optional.ofNullable(arm), Optional.ofNullable(phase));
-            }
-            catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+            PolicyPairs loaded = runModel(run, arm, phase, true);
             Gpt2Checkpoint.write(out, loaded.policy(), loaded.tokenizer());
             parent.context.out().printf("exported %s (%s) to %s%n", loaded.source(), loaded.policy().numParams() + " parameters", out);
             parent.context.out().flush();
@@ -170,13 +175,7 @@ public final class ModelCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            PolicyPairs loaded;
-            try {
-                loaded = PolicyPairs.load(run, Optional.of(arm), Optional.ofNullable(phase));
-            }
-            catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+            PolicyPairs loaded = runModel(run, arm, phase, false);
             int written = ResponseLogProbs.write(loaded.policy(), loaded.tokenizer(), run.resolve("samples.jsonl"), arm, limit, out);
             parent.context.out().printf("scored %d responses of arm %s (%s) into %s%n", written, arm, loaded.source(), out);
             parent.context.out().flush();

@@ -60,14 +60,7 @@ class TestModelCommand {
     @Test
     void aRunsPolicyExportsAndItsImportGivesTheEnginesIdsAndLogProbs() throws IOException {
         Path config = directory.resolve("tiny.yaml");
-        Files.writeString(config, """
-                name: tiny-export
-                seed: 5
-                task: {type: reviews}
-                policy: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 48, max_vocab: 600}
-                sft: {corpus_size: 400, steps: 12, batch_size: 8, lr: 0.005, warmup: 2, log_every: 4, checkpoint_every: 5}
-                evaluation: {prompts: 4, samples_per_prompt: 2, max_new_tokens: 20}
-                """);
+        Files.writeString(config, TestTaskRun.TINY);
         Path run = directory.resolve("run");
         assertEquals(0, CliResult.run("run", config.toString(), "--out", run.toString()).exitCode());
         Path export = directory.resolve("export");
