@@ -63,6 +63,18 @@ public final class PolicyPairs {
      * @throws IllegalArgumentException when the run holds no such checkpoint, naming what it does hold
      */
     public static PolicyPairs load(Path run, Optional<String> arm, Optional<String> phase) throws IOException {
+        PolicyPairs loaded = loadModel(run, arm, phase);
+        if (!loaded.policy.heads().hasLm()) {
+            throw new IllegalArgumentException(loaded.source + " holds a reward or cost model, not a policy");
+        }
+        return loaded;
+    }
+
+    /**
+     * Loads the newest checkpoint of SFT or of an arm's phase as {@link #load} does, a policy or a scalar model (an arm's
+     * {@code reward_model} or {@code cost_model} phase): for export ({@code rlhf model export}).
+     */
+    public static PolicyPairs loadModel(Path run, Optional<String> arm, Optional<String> phase) throws IOException {
         requireNonNull(run, "run is null");
         Path checkpoints = run.resolve(RunDirectory.CHECKPOINTS);
         Path tokenizerFile = SftRun.tokenizerFile(checkpoints);
@@ -90,14 +102,22 @@ public final class PolicyPairs {
         Checkpoint checkpoint = store.loadLatest().orElseThrow(() -> new IllegalArgumentException(
                 "no checkpoint in " + run.relativize(checkpoints).resolve(checkpoints.relativize(store.root()))));
         Map<String, INDArray> model = checkpoint.model();
-        if (!model.containsKey(ParamNames.LM_HEAD)) {
-            throw new IllegalArgumentException(store.root() + " holds a reward or cost model, not a policy");
-        }
-        Heads heads = model.containsKey(ParamNames.HEAD_W) ? Heads.LM_AND_SCALAR : Heads.LM;
+        boolean lm = model.containsKey(ParamNames.LM_HEAD);
+        Heads heads = !lm ? Heads.SCALAR : model.containsKey(ParamNames.HEAD_W) ? Heads.LM_AND_SCALAR : Heads.LM;
         TransformerWeights policy = TransformerWeights.of(config, heads, new java.util.HashMap<>(model));
         String source = "run " + run.getFileName() + ", " + (arm.isPresent() ? "arm " + arm.get() + " " + store.root().getFileName()
                 : "sft") + " step " + checkpoint.step();
         return new PolicyPairs(policy, WordTokenizer.load(tokenizerFile), source);
+    }
+
+    /** The loaded model: a policy, or a scalar model from {@link #loadModel} (its weights are this object's: copy them before training). */
+    public TransformerWeights policy() {
+        return policy;
+    }
+
+    /** The run's word tokenizer. */
+    public WordTokenizer tokenizer() {
+        return tokenizer;
     }
 
     /** Which checkpoint this is: the run, arm or SFT, and the step. */

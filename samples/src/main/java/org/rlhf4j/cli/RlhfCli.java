@@ -14,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code rlhf} command: {@code run}, {@code report}, {@code plugins}, {@code annotate} and {@code bench}. Exit codes:
+ * The {@code rlhf} command: {@code run}, {@code report}, {@code plugins}, {@code annotate}, {@code bench} and {@code model}. Exit codes:
  * 0 success, 1 runtime failure, 2 usage or config error, 3 not available yet.
  */
 @Command(name = "rlhf", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0-SNAPSHOT",
@@ -28,7 +28,7 @@ public final class RlhfCli implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        context.err().println("rlhf: missing verb: run, report, plugins, annotate or bench (see rlhf --help)");
+        context.err().println("rlhf: missing verb: run, report, plugins, annotate, bench or model (see rlhf --help)");
         context.err().flush();
         return ExitCodes.USAGE;
     }
@@ -55,7 +55,8 @@ public final class RlhfCli implements java.util.concurrent.Callable<Integer> {
                 .addSubcommand("report", new ReportCommand(context))
                 .addSubcommand("plugins", new PluginsCommand(context))
                 .addSubcommand("annotate", new AnnotateCommand(context))
-                .addSubcommand("bench", new BenchVerb(context));
+                .addSubcommand("bench", new BenchVerb(context))
+                .addSubcommand("model", new ModelCommand(context));
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code rlhf run} of a task experiment on a tiny config: every output file with its required fields. */
 class TestTaskRun {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TINY = """
+    static final String TINY = """
             name: tiny-reviews
             seed: 5
             task: {type: reviews}

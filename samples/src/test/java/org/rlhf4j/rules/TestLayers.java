@@ -38,11 +38,13 @@ class TestLayers {
                 .layer("training").definedBy("org.rlhf4j.engine.train..")
                 .layer("generation").definedBy("org.rlhf4j.engine.generation..")
                 .layer("sft").definedBy("org.rlhf4j.engine.sft..")
+                .layer("huggingface").definedBy("org.rlhf4j.engine.hf..")
                 .whereLayer("sft").mayNotBeAccessedByAnyLayer()
+                .whereLayer("huggingface").mayNotBeAccessedByAnyLayer()
                 .whereLayer("training").mayOnlyBeAccessedByLayers("sft")
                 .whereLayer("generation").mayOnlyBeAccessedByLayers("sft")
                 .whereLayer("optimizer").mayOnlyBeAccessedByLayers("training", "sft")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("optimizer", "training", "generation", "sft")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("optimizer", "training", "generation", "sft", "huggingface")
                 .because("the model knows nothing of its optimizer, the training loop or generation (docs/architecture.md, Layers)")
                 .check(engine);
         slices().matching("org.rlhf4j.engine.(*)..").should().beFreeOfCycles().check(engine);

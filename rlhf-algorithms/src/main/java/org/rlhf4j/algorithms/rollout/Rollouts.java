@@ -11,7 +11,6 @@ import org.rlhf4j.engine.generation.SamplingConfig;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.tokenizer.SequenceEncoder;
 import org.rlhf4j.engine.tokenizer.SequenceEncoder.Encoded;
-import org.rlhf4j.engine.tokenizer.SpecialTokens;
 
 /**
  * A batch of responses sampled from the current policy: as text for the reward seam, and as token sequences
@@ -51,7 +50,7 @@ public record Rollouts(List<Completion> completions, List<Encoded> sequences, in
             ids.add(encoded);
         }
         int maxNew = Math.min(maxNewTokens, maxSeqLen - longest);
-        GenerationResult result = generator.generate(ids, new SamplingConfig(maxNew, temperature, 0, 1.0, SpecialTokens.EOS_ID, true), rng);
+        GenerationResult result = generator.generate(ids, new SamplingConfig(maxNew, temperature, 0, 1.0, encoder.tokenizer().eosId(), true), rng);
         List<Completion> completions = new ArrayList<>(prompts.size());
         List<Encoded> sequences = new ArrayList<>(prompts.size());
         int[] lengths = new int[prompts.size()];

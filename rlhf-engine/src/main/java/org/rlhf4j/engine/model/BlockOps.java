@@ -317,6 +317,12 @@ final class BlockOps {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc);
     }
 
+    /** {@code c = a @ b^T + beta * c} for row-major {@code a [m,k]} and {@code b [n,k]} (e.g. a tied LM head, {@code tok_emb}). */
+    static void gemmTransposedB(int m, int n, int k, FloatBuffer a, int lda, FloatBuffer b, int ldb, float beta, FloatBuffer c,
+            int ldc) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1f, a, lda, b, ldb, beta, c, ldc);
+    }
+
     /**
      * {@code y[0..] = alpha op(a) x} for the row-major {@code [rows, cols]} matrix {@code a} ({@code op} a transpose if
      * asked), each buffer read from its current position.

@@ -178,7 +178,7 @@ public final class KvDecoder implements AutoCloseable {
         Weights r = new Weights();
         r.tokEmb = matrix(w.get(ParamNames.TOK_EMB), r.copies);
         r.posEmb = matrix(w.get(ParamNames.POS_EMB), r.copies);
-        r.lmHead = matrix(w.get(ParamNames.LM_HEAD), r.copies);
+        r.lmHead = matrix(w.get(w.lmHeadName()), r.copies);
         r.wqkv = new FloatBuffer[layers];
         r.wo = new FloatBuffer[layers];
         r.w1 = new FloatBuffer[layers];
@@ -329,7 +329,11 @@ public final class KvDecoder implements AutoCloseable {
             BlockOps.layerNormRow(x, (i * n + n - 1) * d, d, w.lnfg, w.lnfb, eps, a, i * d);
         }
         in.put(0, a, 0, rows * d);
-        BlockOps.gemm(rows, vocab, d, in, d, w.lmHead, vocab, 0f, out, vocab);
+        if (c.tiedEmbeddings()) { // logits = h @ tok_emb^T
+            BlockOps.gemmTransposedB(rows, vocab, d, in, d, w.lmHead, d, 0f, out, vocab);
+        } else {
+            BlockOps.gemm(rows, vocab, d, in, d, w.lmHead, vocab, 0f, out, vocab);
+        }
         out.get(0, logits, 0, rows * vocab);
     }
 

@@ -22,6 +22,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class MaskedLmHead {
     private final INDArray lmHead;
+    private final boolean tied;
     private final int capacity;
     private final int d;
     private final int v;
@@ -48,7 +49,8 @@ public final class MaskedLmHead {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        this.lmHead = weights.get(ParamNames.LM_HEAD);
+        this.lmHead = weights.get(weights.lmHeadName());
+        this.tied = weights.config().tiedEmbeddings();
         this.capacity = capacity;
         this.d = weights.config().dModel();
         this.v = weights.config().vocabSize();
@@ -123,7 +125,7 @@ public final class MaskedLmHead {
         Nd4j.pullRows(hidden, hiddenRows, 1, rowsSelected);
         INDArray logits = first(logitsFull);
         dLogits = first(dLogitsFull);
-        Nd4j.gemm(hiddenRows, lmHead, logits, false, false, 1.0, 0.0);
+        LmHeadMatrix.logits(lmHead, tied, hiddenRows, logits);
         double[] part = withGradient ? LmLoss.tokenLogProbsAndGradient(logits, selectedTargets, selectedMask, dLogits)
                 : LmLoss.tokenLogProbs(logits, selectedTargets, selectedMask, dLogits);
         for (int i = 0; i < count; i++) {
@@ -158,9 +160,9 @@ public final class MaskedLmHead {
             return;
         }
         dLogits.muli(Nd4j.createFromArray(scale).castTo(dLogits.dataType()).reshape(count, 1));
-        Nd4j.gemm(hiddenRows, dLogits, dLmHead, true, false, 1.0, 0.0);
+        LmHeadMatrix.weightGradient(tied, hiddenRows, dLogits, dLmHead, 0.0);
         INDArray dRows = first(dSelectedFull);
-        Nd4j.gemm(dLogits, lmHead, dRows, false, true, 1.0, 0.0);
+        LmHeadMatrix.hiddenGradient(lmHead, tied, dLogits, dRows, 0.0);
         BlockOps.scatterRows(dRows, selected, count, dHidden);
     }
 

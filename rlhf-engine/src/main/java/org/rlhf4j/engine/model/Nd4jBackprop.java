@@ -24,7 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * dLoss/dLogits {@code [B*T,V]} (LM losses, see {@link LmLoss}) and/or dLoss/dHidden {@code [B*T,D]}
  * (gradient arriving at the final-layer-norm output, e.g. from a scalar head computed by the caller).
  * It returns the gradient of EVERY backbone parameter (and {@code lm_head} if the weights have one),
- * including the embeddings. The same function as {@link TransformerGraph} (tested against it and
+ * including the embeddings; with tied embeddings the LM head's gradient is part of {@code tok_emb}'s. The same function as {@link TransformerGraph} (tested against it and
  * against finite differences in double precision); rows are batch-major, {@code row = b * T + t}.
  */
 public final class Nd4jBackprop {
@@ -49,6 +49,7 @@ public final class Nd4jBackprop {
     private final INDArray mask;
     private final BlockOps ops;
     private final boolean blasAttention;
+    private final boolean tied;
     // scratch
     private final INDArray ndA;
     private final INDArray dX;
@@ -150,6 +151,7 @@ public final class Nd4jBackprop {
         }
         ops = new BlockOps(dt, n, d, c.layerNormEps());
         blasAttention = dt == DataType.FLOAT;
+        tied = c.tiedEmbeddings();
         ndA = Nd4j.create(dt, n, d);
         dX = Nd4j.create(dt, n, d);
         onesT = Nd4j.ones(dt, seqLen, 1);
@@ -241,7 +243,7 @@ public final class Nd4jBackprop {
         if (logits == null || !withLogits) {
             return null;
         }
-        Nd4j.gemm(hidden, w.get(ParamNames.LM_HEAD), logits, false, false, 1.0, 0.0);
+        LmHeadMatrix.logits(w.get(w.lmHeadName()), tied, hidden, logits);
         return logits;
     }
 
@@ -273,14 +275,16 @@ public final class Nd4jBackprop {
             if (logits == null) {
                 throw new IllegalArgumentException("dLogits given but the model has no LM head");
             }
-            Nd4j.gemm(hidden, dLogits, grads.get(ParamNames.LM_HEAD), true, false, 1.0, 0.0);
-            Nd4j.gemm(dLogits, w.get(ParamNames.LM_HEAD), ndA, false, true, 1.0, 0.0);
+            if (!tied) {
+                LmHeadMatrix.weightGradient(false, hidden, dLogits, grads.get(ParamNames.LM_HEAD), 0.0);
+            }
+            LmHeadMatrix.hiddenGradient(w.get(w.lmHeadName()), tied, dLogits, ndA, 0.0);
             if (dHidden != null) {
                 ndA.addi(dHidden);
             }
         } else {
             ndA.assign(dHidden);
-            if (logits != null) {
+            if (logits != null && !tied) {
                 grads.get(ParamNames.LM_HEAD).assign(0);
             }
         }
@@ -320,6 +324,9 @@ public final class Nd4jBackprop {
         }
         EmbeddingGradients.scatterAddInto(dX, new int[][] {tok, pos},
                 new INDArray[] {grads.get(ParamNames.TOK_EMB), grads.get(ParamNames.POS_EMB)});
+        if (tied && dLogits != null) { // the head's part of the one tied matrix, added to the embedding's
+            LmHeadMatrix.weightGradient(true, hidden, dLogits, grads.get(ParamNames.TOK_EMB), 1.0);
+        }
         return gradsView;
     }
 

@@ -63,12 +63,12 @@ public final class Nd4jForward implements AutoCloseable {
     public INDArray logits(int[][] ids) {
         int b = ids.length;
         int t = ids[0].length;
-        return hidden(ids).mmul(w.get(ParamNames.LM_HEAD)).reshape(b, t, c.vocabSize());
+        return headLogits(hidden(ids)).reshape(b, t, c.vocabSize());
     }
 
     /** Log-softmax over the vocabulary, {@code [B*T, V]}. */
     public INDArray logProbs(int[][] ids) {
-        INDArray logits = hidden(ids).mmul(w.get(ParamNames.LM_HEAD));
+        INDArray logits = headLogits(hidden(ids));
         return Nd4j.exec(new LogSoftMax(logits, logits))[0];
     }
 
@@ -167,7 +167,7 @@ public final class Nd4jForward implements AutoCloseable {
         int n = ids[0].length;
         INDArray h = forward(ids, cache.length(), cache.padLeft(), cache);
         INDArray last = h.reshape(b, n, c.dModel()).get(NDArrayIndex.all(), NDArrayIndex.point(n - 1), NDArrayIndex.all());
-        return last.mmul(w.get(ParamNames.LM_HEAD));
+        return headLogits(last);
     }
 
     /**
@@ -179,7 +179,7 @@ public final class Nd4jForward implements AutoCloseable {
         int n = ids[0].length;
         INDArray h = forward(ids, 0, padLeft, null);
         INDArray last = h.reshape(b, n, c.dModel()).get(NDArrayIndex.all(), NDArrayIndex.point(n - 1), NDArrayIndex.all());
-        return last.mmul(w.get(ParamNames.LM_HEAD));
+        return headLogits(last);
     }
 
     /**
@@ -282,6 +282,11 @@ public final class Nd4jForward implements AutoCloseable {
         INDArray out = x.ulike();
         ops.layerNorm(x, x.ulike(), Nd4j.create(x.dataType(), x.size(0), 1), w.get(prefix + ".g"), w.get(prefix + ".b"), out);
         return out;
+    }
+
+    /** {@code h @ lm_head}, or {@code h @ tok_emb^T} with tied embeddings. */
+    private INDArray headLogits(INDArray h) {
+        return c.tiedEmbeddings() ? h.mmul(w.get(ParamNames.TOK_EMB).transpose()) : h.mmul(w.get(ParamNames.LM_HEAD));
     }
 
     /** Stops the scoring threads and drops the scoring buffers (idempotent; the instance stays usable, rebuilding them). */

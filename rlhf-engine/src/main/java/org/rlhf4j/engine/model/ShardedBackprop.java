@@ -124,7 +124,8 @@ public final class ShardedBackprop implements AutoCloseable {
 
         /**
          * Where a loss that evaluates the LM head itself (after a pass without logits, e.g. {@link MaskedLmHead})
-         * writes the whole gradient of {@code lm_head} {@code [D,V]}; the gradient at the hidden states goes to
+         * writes the whole gradient of the head's matrix ({@code lm_head [D,V]}, or {@code tok_emb [V,D]} when tied:
+         * it is added to the embedding's own gradient); the gradient at the hidden states goes to
          * {@link #dHidden()} as usual.
          */
         public INDArray dLmHead() {
@@ -132,7 +133,7 @@ public final class ShardedBackprop implements AutoCloseable {
                 throw new IllegalStateException("the model has no LM head");
             }
             if (dLmHead == null) {
-                dLmHead = pass.weights().get(ParamNames.LM_HEAD).ulike();
+                dLmHead = pass.weights().get(pass.weights().lmHeadName()).ulike();
             }
             usedLmHead = true;
             return dLmHead;
@@ -320,8 +321,8 @@ public final class ShardedBackprop implements AutoCloseable {
         }
         passes[k].backward(shard.usedLogits ? shard.dLogits : null, shard.usedHidden ? shard.dHidden : null);
         if (shard.usedLmHead) { // the loss's own lm_head gradient (backward left zero, or the dLogits part, there)
-            INDArray g = passes[k].gradients().get(ParamNames.LM_HEAD);
-            if (shard.usedLogits) {
+            INDArray g = passes[k].gradients().get(weights.lmHeadName());
+            if (shard.usedLogits || weights.config().tiedEmbeddings()) { // tied: tok_emb holds the embedding's gradient too
                 g.addi(shard.dLmHead);
             }
             else {

@@ -11,9 +11,12 @@ package org.rlhf4j.engine.model;
  * @param mlpRatio MLP hidden width as a multiple of {@code dModel}
  * @param layerNormEps epsilon added to the variance in every layer norm
  * @param initStd standard deviation of the normal weight init
+ * @param tiedEmbeddings whether the LM head IS the token embedding ({@code logits = h @ tok_emb^T}, GPT-2's default):
+ *     the model then has no {@code lm_head} parameter and the head's gradient is summed into {@code tok_emb}'s
  */
 public record TransformerConfig(
-        int vocabSize, int dModel, int nHeads, int nLayers, int maxSeqLen, int mlpRatio, double layerNormEps, double initStd) {
+        int vocabSize, int dModel, int nHeads, int nLayers, int maxSeqLen, int mlpRatio, double layerNormEps, double initStd,
+        boolean tiedEmbeddings) {
 
     public TransformerConfig {
         positive("vocabSize", vocabSize);
@@ -28,6 +31,17 @@ public record TransformerConfig(
         if (!(layerNormEps > 0) || !(initStd > 0)) {
             throw new IllegalArgumentException("layerNormEps and initStd must be positive");
         }
+    }
+
+    /** An untied model (its own {@code lm_head}, the built-in policies' layout). */
+    public TransformerConfig(int vocabSize, int dModel, int nHeads, int nLayers, int maxSeqLen, int mlpRatio, double layerNormEps,
+            double initStd) {
+        this(vocabSize, dModel, nHeads, nLayers, maxSeqLen, mlpRatio, layerNormEps, initStd, false);
+    }
+
+    /** This configuration with the LM head tied to the token embedding, or untied. */
+    public TransformerConfig withTiedEmbeddings(boolean tied) {
+        return new TransformerConfig(vocabSize, dModel, nHeads, nLayers, maxSeqLen, mlpRatio, layerNormEps, initStd, tied);
     }
 
     /** The default policy size of docs/model.md (L=2, D=128, H=4, T=48) for a given vocabulary. */

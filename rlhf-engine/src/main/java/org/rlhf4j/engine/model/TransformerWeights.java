@@ -114,7 +114,7 @@ public final class TransformerWeights {
         }
         s.put(ParamNames.LN_F_G, new long[] {d});
         s.put(ParamNames.LN_F_B, new long[] {d});
-        if (heads.hasLm()) {
+        if (heads.hasLm() && !c.tiedEmbeddings()) {
             s.put(ParamNames.LM_HEAD, new long[] {d, v});
         }
         if (heads.hasScalar()) {
@@ -169,6 +169,14 @@ public final class TransformerWeights {
 
     public DataType dataType() {
         return params.get(ParamNames.TOK_EMB).dataType();
+    }
+
+    /**
+     * The name of the matrix the LM head reads: {@code lm_head} ({@code [D,V]}, {@code logits = h @ lm_head}), or
+     * {@code tok_emb} ({@code [V,D]}, {@code logits = h @ tok_emb^T}) when the embeddings are tied.
+     */
+    public String lmHeadName() {
+        return config.tiedEmbeddings() ? ParamNames.TOK_EMB : ParamNames.LM_HEAD;
     }
 
     /** True for a reference copy made by {@link #frozenCopy()}; trainers refuse to update it. */

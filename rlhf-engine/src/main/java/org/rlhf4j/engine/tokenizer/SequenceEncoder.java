@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.Arrays;
 
 /**
- * Encodes a prompt and a response as the models read them: {@code <bos> prompt response <eos>}, cut to the
+ * Encodes a prompt and a response as the models read them: {@code <bos> prompt response <eos>} (the tokenizer's own
+ * special ids: GPT-2's {@code <|endoftext|>} for both), cut to the
  * context. A response is always closed with {@code <eos>} (a labelled response is a complete answer), so DPO
  * also learns when to stop.
  *
@@ -43,10 +44,11 @@ public final class SequenceEncoder {
         }
     }
 
-    private final WordTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final int maxSeqLen;
 
-    public SequenceEncoder(WordTokenizer tokenizer, int maxSeqLen) {
+    /** Sequences of {@code tokenizer}'s ids ({@link Tokenizer#bosId()} first, {@link Tokenizer#eosId()} last), cut to {@code maxSeqLen}. */
+    public SequenceEncoder(Tokenizer tokenizer, int maxSeqLen) {
         this.tokenizer = requireNonNull(tokenizer, "tokenizer is null");
         if (maxSeqLen < 3) {
             throw new IllegalArgumentException("maxSeqLen must be >= 3, got " + maxSeqLen);
@@ -55,7 +57,7 @@ public final class SequenceEncoder {
     }
 
     /** The tokenizer. */
-    public WordTokenizer tokenizer() {
+    public Tokenizer tokenizer() {
         return tokenizer;
     }
 
@@ -76,11 +78,11 @@ public final class SequenceEncoder {
         int[] tokens = new int[promptLength + responseLength + 1];
         System.arraycopy(p, 0, tokens, 0, promptLength);
         System.arraycopy(r, 0, tokens, promptLength, responseLength);
-        tokens[tokens.length - 1] = SpecialTokens.EOS_ID;
+        tokens[tokens.length - 1] = tokenizer.eosId();
         return new Encoded(tokens, promptLength);
     }
 
-    /** A row of {@code width} tokens: the sequence, then padding (id 0). */
+    /** A row of {@code width} tokens: the sequence, then padding (id 0; masked wherever it is read). */
     public static int[] padded(int[] tokens, int width) {
         return Arrays.copyOf(tokens, width);
     }

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * {@code _} in angle brackets) stays one token, so decoded text re-encodes to the same ids.
  */
 public final class TextSplitter {
-    private static final Pattern TOKEN =
-            Pattern.compile("<[a-z_]+>|\\p{N}+(?:[.,:]\\p{N}+)+|[\\p{L}\\p{N}]+(?:['\u2019\\-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]");
+    /** The token pattern (also the {@code Split} pre-tokenizer of {@link WordTokenizer#toHuggingFaceJson()}). */
+    static final String PATTERN = "<[a-z_]+>|\\p{N}+(?:[.,:]\\p{N}+)+|[\\p{L}\\p{N}]+(?:['\u2019\\-][\\p{L}\\p{N}]+)*|[^\\s\\p{L}\\p{N}]";
+    private static final Pattern TOKEN = Pattern.compile(PATTERN);
     private static final String NO_SPACE_BEFORE = ".,!?;:)]}%\u2019\u2026";
     private static final String NO_SPACE_AFTER = "([{$#\u2018";
 

@@ -29,7 +29,7 @@ import java.util.Map;
  * {@code decode(encode("Great phone, works well."))} is {@code "great phone, works well."}
  * (lower-cased when the tokenizer lower-cases).
  */
-public final class WordTokenizer {
+public final class WordTokenizer implements Tokenizer {
     /** The {@code format} value of the saved JSON. */
     public static final String FORMAT = "rlhf4j-word-tokenizer";
     /** The {@code version} value of the saved JSON. */
@@ -62,6 +62,7 @@ public final class WordTokenizer {
     }
 
     /** Number of tokens including the special ones; the model's vocabulary size. */
+    @Override
     public int vocabSize() {
         return vocab.size();
     }
@@ -87,6 +88,7 @@ public final class WordTokenizer {
     }
 
     /** The token with id {@code id}. */
+    @Override
     public String token(int id) {
         if (id < 0 || id >= vocab.size()) {
             throw new IllegalArgumentException("token id " + id + " out of range [0, " + vocab.size() + ")");
@@ -100,11 +102,13 @@ public final class WordTokenizer {
     }
 
     /** Encodes {@code text} without special tokens; unknown words become {@link SpecialTokens#UNK_ID}. */
+    @Override
     public int[] encode(String text) {
         return encode(text, false, false);
     }
 
     /** Encodes {@code text}, optionally preceded by {@code <bos>} and followed by {@code <eos>}. */
+    @Override
     public int[] encode(String text, boolean addBos, boolean addEos) {
         List<String> tokens = tokenize(text);
         int[] out = new int[tokens.size() + (addBos ? 1 : 0) + (addEos ? 1 : 0)];
@@ -125,6 +129,7 @@ public final class WordTokenizer {
      * Decodes ids to text. {@code <pad>} and {@code <bos>} are skipped, decoding stops at the first
      * {@code <eos>}, and {@code <unk>} is written as {@code <unk>}.
      */
+    @Override
     public String decode(int[] tokenIds) {
         requireNonNull(tokenIds, "tokenIds is null");
         List<String> tokens = new ArrayList<>(tokenIds.length);
@@ -162,6 +167,70 @@ public final class WordTokenizer {
             lengths[b] = n;
         }
         return new TokenBatch(batchIds, mask, lengths, side);
+    }
+
+    @Override
+    public int bosId() {
+        return SpecialTokens.BOS_ID;
+    }
+
+    @Override
+    public int eosId() {
+        return SpecialTokens.EOS_ID;
+    }
+
+    @Override
+    public int padId() {
+        return SpecialTokens.PAD_ID;
+    }
+
+    /**
+     * This vocabulary as a Hugging Face {@code tokenizer.json} that encodes text to the same ids: a {@code WordLevel}
+     * model with {@code <unk>}, a {@code Lowercase} normalizer when this tokenizer lower-cases, and a {@code Split}
+     * pre-tokenizer keeping the matches of {@link TextSplitter}'s pattern (the rest, white space, removed); the special
+     * tokens as added tokens. No post-processor: {@code <bos>} and {@code <eos>} are added by the caller, as here.
+     */
+    @Override
+    public String toHuggingFaceJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
+        for (int i = 0; i < SpecialTokens.ALL.size(); i++) {
+            ObjectNode t = added.addObject();
+            t.put("id", i);
+            t.put("content", SpecialTokens.ALL.get(i));
+            t.put("single_word", false);
+            t.put("lstrip", false);
+            t.put("rstrip", false);
+            t.put("normalized", false);
+            t.put("special", true);
+        }
+        if (lowercase()) {
+            root.putObject("normalizer").put("type", "Lowercase");
+        } else {
+            root.putNull("normalizer");
+        }
+        ObjectNode split = root.putObject("pre_tokenizer");
+        split.put("type", "Split");
+        split.putObject("pattern").put("Regex", TextSplitter.PATTERN);
+        split.put("behavior", "Removed");
+        split.put("invert", true);
+        root.putNull("post_processor");
+        root.putNull("decoder");
+        ObjectNode model = root.putObject("model");
+        model.put("type", "WordLevel");
+        ObjectNode map = model.putObject("vocab");
+        for (int i = 0; i < vocab.size(); i++) {
+            map.put(vocab.get(i), i);
+        }
+        model.put("unk_token", SpecialTokens.UNK);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** This tokenizer as JSON; identical tokenizers give byte-identical text (with {@code \n} line ends). */

@@ -7,8 +7,7 @@ import org.rlhf4j.engine.generation.GenerationResult;
 import org.rlhf4j.engine.generation.Generator;
 import org.rlhf4j.engine.generation.SamplingConfig;
 import org.rlhf4j.engine.random.Rng;
-import org.rlhf4j.engine.tokenizer.SpecialTokens;
-import org.rlhf4j.engine.tokenizer.WordTokenizer;
+import org.rlhf4j.engine.tokenizer.Tokenizer;
 
 /** Two responses to each prompt, sampled from a policy in one batch: the pairs a feedback source or an annotator labels. */
 public final class PairSampling {
@@ -21,7 +20,7 @@ public final class PairSampling {
      * @param promptsName what the prompts are, for the error when one leaves no room ({@code a TRAIN prompt})
      * @throws IllegalArgumentException when the longest prompt fills the context
      */
-    public static List<Comparison> sample(Generator generator, WordTokenizer tokenizer, int maxSeqLen, List<String> prompts,
+    public static List<Comparison> sample(Generator generator, Tokenizer tokenizer, int maxSeqLen, List<String> prompts,
             int maxNewTokens, double temperature, Rng rng, String promptsName) {
         List<int[]> ids = new ArrayList<>(2 * prompts.size());
         int longest = 0;
@@ -35,7 +34,7 @@ public final class PairSampling {
         if (maxNew < 1) {
             throw new IllegalArgumentException(promptsName + " of " + longest + " tokens leaves no room in a context of " + maxSeqLen);
         }
-        GenerationResult result = generator.generate(ids, new SamplingConfig(maxNew, temperature, 0, 1.0, SpecialTokens.EOS_ID, true),
+        GenerationResult result = generator.generate(ids, new SamplingConfig(maxNew, temperature, 0, 1.0, tokenizer.eosId(), true),
                 rng);
         List<Comparison> comparisons = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {

@@ -27,7 +27,7 @@ import org.rlhf4j.engine.generation.Generator;
 import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.random.Seeds;
-import org.rlhf4j.engine.tokenizer.WordTokenizer;
+import org.rlhf4j.engine.tokenizer.Tokenizer;
 import org.rlhf4j.engine.train.ProgressListener;
 import org.rlhf4j.experiment.run.RunDirectory;
 
@@ -50,7 +50,7 @@ public final class PreferenceCollection {
 
     private final String arm;
     private final PreferencesConfig config;
-    private final WordTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final GoldScorer gold;
     private final List<String> trainPrompts;
     private final long seed;
@@ -73,7 +73,7 @@ public final class PreferenceCollection {
      * @param run where the lines go
      * @param log progress messages
      */
-    public PreferenceCollection(String arm, PreferencesConfig config, WordTokenizer tokenizer, GoldScorer gold,
+    public PreferenceCollection(String arm, PreferencesConfig config, Tokenizer tokenizer, GoldScorer gold,
             List<String> trainPrompts, long seed, RunDirectory run, PrintWriter log) {
         this.arm = requireNonNull(arm, "arm is null");
         this.config = requireNonNull(config, "config is null");

@@ -17,7 +17,7 @@ import org.rlhf4j.engine.model.Nd4jForward;
 import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.random.Rng;
 import org.rlhf4j.engine.tokenizer.SpecialTokens;
-import org.rlhf4j.engine.tokenizer.WordTokenizer;
+import org.rlhf4j.engine.tokenizer.Tokenizer;
 
 /**
  * Evaluates policies on a fixed prompt set (a task's EVAL prompts): samples {@code samplesPerPrompt}
@@ -52,11 +52,11 @@ public final class Evaluator {
     }
 
     private final GoldScorer gold;
-    private final WordTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final List<String> prompts;
     private final Settings settings;
 
-    public Evaluator(GoldScorer gold, WordTokenizer tokenizer, List<String> prompts, Settings settings) {
+    public Evaluator(GoldScorer gold, Tokenizer tokenizer, List<String> prompts, Settings settings) {
         this.gold = requireNonNull(gold, "gold is null");
         this.tokenizer = requireNonNull(tokenizer, "tokenizer is null");
         this.prompts = List.copyOf(requireNonNull(prompts, "prompts is null"));
@@ -116,11 +116,11 @@ public final class Evaluator {
             }
             int maxNew = Math.min(settings.maxNewTokens(), maxSeqLen - longest);
             SamplingConfig sampling = new SamplingConfig(maxNew, settings.temperature(), settings.topK(), settings.topP(),
-                    SpecialTokens.EOS_ID, true);
+                    tokenizer.eosId(), true);
             GenerationResult result = generator.generate(ids, sampling, rng);
             for (int row = 0; row < ids.size(); row++) {
                 int[] response = result.response(row);
-                boolean stopped = response.length > 0 && response[response.length - 1] == SpecialTokens.EOS_ID;
+                boolean stopped = response.length > 0 && response[response.length - 1] == tokenizer.eosId();
                 String prompt = rowPrompts.get(start + row);
                 String text = tokenizer.decode(response);
                 GoldScore score = gold.score(prompt, text);
