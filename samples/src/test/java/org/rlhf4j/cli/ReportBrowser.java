@@ -52,6 +52,12 @@ final class ReportBrowser implements AutoCloseable {
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.get(report.toUri().toString());
+        // get() returns once the page is loaded; under heavy load chromedriver has returned at "interactive", with the
+        // charts still loading: wait (at most 60 s) for the load to complete
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!"complete".equals(js().executeScript("return document.readyState")) && System.nanoTime() < deadline) {
+            sleep(100);
+        }
         assertEquals("complete", js().executeScript("return document.readyState"));
     }
 
@@ -97,5 +103,15 @@ final class ReportBrowser implements AutoCloseable {
     @Override
     public void close() {
         browser.quit();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
