@@ -4,6 +4,7 @@ import com.google.inject.Binder;
 import org.rlhf4j.algorithms.dpo.DpoFactory;
 import org.rlhf4j.algorithms.grpo.GrpoFactory;
 import org.rlhf4j.algorithms.kto.KtoFactory;
+import org.rlhf4j.algorithms.onlinedpo.OnlineDpoFactory;
 import org.rlhf4j.algorithms.orpo.OrpoFactory;
 import org.rlhf4j.algorithms.ppo.PpoFactory;
 import org.rlhf4j.algorithms.ppo.PpoLagrangianFactory;
@@ -12,7 +13,7 @@ import org.rlhf4j.api.plugin.PluginBinders;
 import org.rlhf4j.api.plugin.RlhfModule;
 
 /** Registers the engine's algorithm types, like every plugin: {@code dpo}, {@code kto}, {@code simpo}, {@code orpo},
- * {@code grpo}, {@code ppo}, {@code ppo-lagrangian}. */
+ * {@code online-dpo}, {@code grpo}, {@code ppo}, {@code ppo-lagrangian}. */
 public final class AlgorithmsModule implements RlhfModule {
     @Override
     public void configure(Binder binder) {
@@ -23,5 +24,6 @@ public final class AlgorithmsModule implements RlhfModule {
         PluginBinders.algorithms(binder).addBinding(KtoFactory.TYPE).to(KtoFactory.class);
         PluginBinders.algorithms(binder).addBinding(SimPoFactory.TYPE).to(SimPoFactory.class);
         PluginBinders.algorithms(binder).addBinding(OrpoFactory.TYPE).to(OrpoFactory.class);
+        PluginBinders.algorithms(binder).addBinding(OnlineDpoFactory.TYPE).to(OnlineDpoFactory.class);
     }
 }
