@@ -15,6 +15,7 @@ import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.algorithms.rollout.Rollouts;
 import org.rlhf4j.algorithms.spi.ArmContext;
 import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.MonitoredProgress;
 import org.rlhf4j.algorithms.spi.Optimizers;
 import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
 import org.rlhf4j.engine.generation.Generator;
@@ -98,12 +99,8 @@ public final class GrpoAlgorithm implements PolicyAlgorithm {
             };
             TrainingLoop loop = new TrainingLoop(context.policy(), optimizer, step.gradients(), order,
                     new TrainingLoop.Options(context.arm(), PHASE, steps, config.logEvery(), config.checkpointEvery(), 20),
-                    context.metrics(), context.checkpoints(PHASE), context.configJson()).onStep((arm, phase, s, total) -> {
-                        if (config.monitorEvery() > 0 && (s % config.monitorEvery() == 0 || s == total)) {
-                            context.goldMonitor().measure(phase, s);
-                        }
-                        context.progress().stepDone(arm, phase, s, total);
-                    });
+                    context.metrics(), context.checkpoints(PHASE), context.configJson())
+                    .onStep(MonitoredProgress.of(context, config.monitorEvery()));
             if (iterations > 1 || config.dynamicSampling()) {
                 loop.withState(PHASE, new Counters(optimizer, generated)); // not functions of the step: saved
             }

@@ -14,6 +14,7 @@ import org.rlhf4j.algorithms.preference.PairLabeller;
 import org.rlhf4j.algorithms.rollout.Rollouts;
 import org.rlhf4j.algorithms.spi.ArmContext;
 import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.MonitoredProgress;
 import org.rlhf4j.algorithms.spi.Optimizers;
 import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
 import org.rlhf4j.api.feedback.Comparison;
@@ -87,12 +88,8 @@ public final class OnlineDpoAlgorithm implements PolicyAlgorithm {
             };
             TrainingLoop loop = new TrainingLoop(context.policy(), optimizer, pass.gradients(), order,
                     new TrainingLoop.Options(context.arm(), PHASE, steps, config.logEvery(), config.checkpointEvery(), 20),
-                    context.metrics(), context.checkpoints(PHASE), context.configJson()).onStep((arm, phase, s, total) -> {
-                        if (config.monitorEvery() > 0 && (s % config.monitorEvery() == 0 || s == total)) {
-                            context.goldMonitor().measure(phase, s);
-                        }
-                        context.progress().stepDone(arm, phase, s, total);
-                    });
+                    context.metrics(), context.checkpoints(PHASE), context.configJson())
+                    .onStep(MonitoredProgress.of(context, config.monitorEvery()));
             labeller.learnedState().ifPresent(state -> loop.withState("feedback", state)); // a judge's counters, a discriminator
             TrainingLoop.Result result = loop.run(context.resume(), step);
             long labels = config.labeller() == OnlineDpoConfig.Labeller.FEEDBACK ? result.steps() * pairs : 0;

@@ -22,8 +22,8 @@ import org.rlhf4j.algorithms.loss.SimPoLoss;
 import org.rlhf4j.engine.model.GradientCheckExtension;
 import org.rlhf4j.engine.model.GradientCheckSettings;
 import org.rlhf4j.engine.model.GradientChecker;
+import org.rlhf4j.engine.model.HandReads;
 import org.rlhf4j.engine.model.Heads;
-import org.rlhf4j.engine.model.Nd4jBackprop;
 import org.rlhf4j.engine.model.TransformerConfig;
 import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.optim.AdamW;
@@ -94,18 +94,7 @@ class TestPreferenceStep {
 
     /** The log-prob of {@code e}'s response tokens by hand: one unpadded row, log softmax summed over the response. */
     private static double logProb(TransformerWeights w, Encoded e) {
-        int[] t = e.tokens();
-        int[] ids = Arrays.copyOf(t, t.length - 1);
-        INDArray logits = new Nd4jBackprop(w, 1, ids.length).forward(new int[][] {ids});
-        double sum = 0;
-        for (int j = e.promptLength() - 1; j < ids.length; j++) {
-            double norm = 0;
-            for (int v = 0; v < CONFIG.vocabSize(); v++) {
-                norm += Math.exp(logits.getDouble(j, v));
-            }
-            sum += logits.getDouble(j, t[j + 1]) - Math.log(norm);
-        }
-        return sum;
+        return HandReads.responseLogProb(w, e);
     }
 
     @ParameterizedTest(name = "{0} workers")
