@@ -74,7 +74,7 @@ public final class OnlineDpoAlgorithm implements PolicyAlgorithm {
         AdamW optimizer = new AdamW(context.policy(), Optimizers.adamW(config.optimizer(), steps));
         try (Generator generator = new Generator(context.policy());
                 PreferencePass pass = new PreferencePass(context.policy(), pairs, context.workers(), optimizer.gradientBuffers());
-                PreferencePass reference = new PreferencePass(context.reference(), pairs, context.workers(), java.util.Map.of())) {
+                PreferencePass reference = new PreferencePass(context.reference(), pairs, context.workers(), Map.of())) {
             TrainingLoop.Step step = new TrainingLoop.Step() {
                 @Override
                 public StepResult compute(int[] batch) {
