@@ -100,4 +100,84 @@ final class ArmsConfigs {
     static String tinyRounds(int ppoSteps) {
         return TINY_ROUNDS.replace("PPO_STEPS", Integer.toString(ppoSteps));
     }
+
+    /**
+     * SFT, preferences from simulated annotators and a reward model on them, then one arm per algorithm of the field's
+     * current set: KTO, SimPO and ORPO on those preferences; online DPO with an annotator panel of its own in the loop (no
+     * pairs before training) and with the reward model as its judge; DAPO (token-level loss, clip-higher, two iterations,
+     * dynamic sampling, overlong punishment), GSPO and REINFORCE++ on the reward model.
+     */
+    static final String TINY_ALGORITHMS = """
+            name: tiny-algorithms
+            seed: 11
+            task: {type: reviews}
+            policy: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 48, max_vocab: 600}
+            sft: {corpus_size: 400, steps: 30, batch_size: 8, lr: 0.005, warmup: 2, log_every: 10, checkpoint_every: 10}
+            evaluation: {prompts: 4, samples_per_prompt: 2, max_new_tokens: 16}
+            arms:
+              - name: rlhf
+                feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
+                preferences: {pairs: 24, batch_size: 8, max_new_tokens: 16, heldout_fraction: 0.25}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+              - name: kto
+                preferences: {from: rlhf}
+                algorithm: {type: kto, epochs: 1, batch_size: 4, log_every: 2}
+              - name: simpo
+                preferences: {from: rlhf}
+                algorithm: {type: simpo, epochs: 1, batch_size: 4, log_every: 2}
+              - name: orpo
+                preferences: {from: rlhf}
+                algorithm: {type: orpo, epochs: 1, batch_size: 4, log_every: 2}
+              - name: online
+                feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
+                preferences: {pairs: 0}
+                algorithm: {type: online-dpo, prompts_per_step: 4, steps: 4, max_new_tokens: 12, log_every: 2}
+              - name: online-rm
+                preferences: {from: rlhf}
+                reward_model: {from: rlhf}
+                algorithm: {type: online-dpo, labeller: rewards, prompts_per_step: 4, steps: 4, max_new_tokens: 12, log_every: 2}
+              - name: dapo
+                preferences: {from: rlhf}
+                reward_model: {from: rlhf}
+                algorithm: {type: grpo, loss_type: dapo, epsilon_high: 0.28, num_iterations: 2, dynamic_sampling: true,
+                            soft_punish_cache: 4, group_size: 2, prompts_per_step: 2, steps: 4, max_new_tokens: 12, log_every: 2,
+                            optimizer: {lr: 0.001}}
+              - name: gspo
+                preferences: {from: rlhf}
+                reward_model: {from: rlhf}
+                algorithm: {type: grpo, importance_sampling_level: sequence, num_iterations: 2, group_size: 2, prompts_per_step: 2,
+                            steps: 4, max_new_tokens: 12, log_every: 2, optimizer: {lr: 0.001}}
+              - name: reinforce-pp
+                preferences: {from: rlhf}
+                reward_model: {from: rlhf}
+                algorithm: {type: grpo, baseline: batch, group_size: 1, prompts_per_step: 4, steps: 4, max_new_tokens: 12,
+                            log_every: 2, optimizer: {lr: 0.001}}
+            """;
+
+    /**
+     * SFT, then online DPO with the local AI judge in its loop (no pairs before training: its counters are the source's
+     * state), and DAPO (two iterations, dynamic sampling, overlong punishment, clip-higher) on a reward model trained on an
+     * annotator panel's labels: what {@link TestArmsCrash} kills mid-training.
+     */
+    static final String TINY_ONLINE = """
+            name: tiny-online
+            seed: 11
+            task: {type: reviews}
+            policy: {d_model: 32, n_layers: 1, n_heads: 2, max_seq_len: 48, max_vocab: 600}
+            sft: {corpus_size: 400, steps: 10, batch_size: 8, lr: 0.005, warmup: 2, log_every: 5, checkpoint_every: 10}
+            evaluation: {prompts: 4, samples_per_prompt: 2, max_new_tokens: 12}
+            arms:
+              - name: online
+                feedback: {type: local-judge}
+                preferences: {pairs: 0}
+                algorithm: {type: online-dpo, prompts_per_step: 2, steps: 8, max_new_tokens: 10, log_every: 1, checkpoint_every: 2,
+                            monitor_every: 4, optimizer: {lr: 0.002}}
+              - name: dapo
+                feedback: {type: simulated-annotators, scorer: task, temperature: 0.25}
+                preferences: {pairs: 16, batch_size: 8, max_new_tokens: 12, heldout_fraction: 0.25}
+                reward_model: {epochs: 1, batch_size: 4, log_every: 2}
+                algorithm: {type: grpo, loss_type: dapo, epsilon_high: 0.28, num_iterations: 2, dynamic_sampling: true,
+                            soft_punish_cache: 4, group_size: 2, prompts_per_step: 2, steps: 8, max_new_tokens: 10, log_every: 1,
+                            checkpoint_every: 2, monitor_every: 4, optimizer: {lr: 0.002}}
+            """;
 }

@@ -12,11 +12,15 @@ import org.rlhf4j.experiment.RunRequest;
 
 /**
  * The child JVM of {@link TestArmsCrash}: runs a task experiment with arms, sleeping {@code args[3]} ms after
- * every DPO step so that the parent can kill it mid-DPO.
+ * every DPO, PPO, GRPO or online DPO step so that the parent can kill it mid-training.
  *
- * <p>Arguments: run directory, config file, {@code fresh} or {@code resume}, milliseconds to sleep per DPO or PPO step.
+ * <p>Arguments: run directory, config file, {@code fresh} or {@code resume}, milliseconds to sleep per DPO, PPO, GRPO or online DPO
+ * step.
  */
 public final class ArmsRunChild {
+    /** The phases slowed down, so that a kill lands in them. */
+    private static final java.util.Set<String> SLOWED = java.util.Set.of("dpo", "ppo", "grpo", "online_dpo");
+
     private ArmsRunChild() {}
 
     public static void main(String[] args) throws Exception {
@@ -27,7 +31,7 @@ public final class ArmsRunChild {
         EngineThreads.applyDefaults();
         PrintWriter log = new PrintWriter(System.out, true);
         new ExperimentRunner(new RunRequest(plan, out, resume, System::getenv, log)).onStep((arm, phase, step, steps) -> {
-            if (sleep > 0 && (phase.equals("dpo") || phase.equals("ppo"))) {
+            if (sleep > 0 && SLOWED.contains(phase)) {
                 try {
                     Thread.sleep(sleep);
                 }

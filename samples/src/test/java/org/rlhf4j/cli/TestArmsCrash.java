@@ -19,7 +19,8 @@ import org.rlhf4j.api.io.MetricsLog;
 /**
  * A real crash mid-DPO: a child JVM runs SFT, preferences, reward and cost models and starts DPO; it is killed
  * with SIGKILL after DPO's first checkpoints; a fresh child resumes. The resumed run ends with the numbers of an
- * uninterrupted run: the same {@code summary.json} figures, the same DPO metrics lines, the same samples.
+ * uninterrupted run: the same {@code summary.json} figures, the same DPO metrics lines, the same samples. Likewise mid
+ * PPO-Lagrangian, in an arm's second round, and mid online DPO (a judge in its loop) and mid DAPO.
  */
 class TestArmsCrash {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,6 +80,30 @@ class TestArmsCrash {
         assertEquals(preferences(uninterrupted), preferences(crashed));
         System.out.printf("arms crash test: killed after round 2's PPO checkpoint %d of 8; resumed run equal to the uninterrupted one%n",
                 killedAt);
+    }
+
+    @Test
+    void resumingAfterSigkillMidOnlineDpoAndMidDapoEndsWithTheUninterruptedNumbers(@TempDir Path directory) throws Exception {
+        Path config = directory.resolve("online.yaml");
+        Files.writeString(config, ArmsConfigs.TINY_ONLINE);
+        Path uninterrupted = directory.resolve("uninterrupted");
+        Path crashed = directory.resolve("crashed");
+        finish(child(uninterrupted, config, "fresh", 0));
+
+        // killed mid online DPO (the local judge labelling in its loop), then the resumed run killed mid DAPO
+        long online = killAfterCheckpoint(crashed, config, 250, crashed.resolve("checkpoints/arms/online/online_dpo"), 2);
+        assertTrue(online >= 2 && online < 8, "killed after online DPO checkpoint " + online);
+        long dapo = killAfterCheckpoint(crashed, config, "resume", 250, crashed.resolve("checkpoints/arms/dapo/grpo"), 2);
+        assertTrue(dapo >= 2 && dapo < 8, "killed after DAPO checkpoint " + dapo);
+
+        finish(child(crashed, config, "resume", 0));
+        assertResumedAsUninterrupted(uninterrupted, crashed);
+        JsonNode judge = JSON.readTree(crashed.resolve("summary.json").toFile()).get("arms").get(0);
+        // the judge's counters went through the kill in the checkpoints: 8 steps of 2 pairs, plus the monitor's scores
+        assertTrue(judge.get("feedback_metrics").get("judge/judgements").asInt() >= 16, judge.toString());
+        assertEquals(16, judge.get("budget").get("labels_in_training").asInt(), judge.toString());
+        System.out.printf("arms crash test: killed after online DPO checkpoint %d and DAPO checkpoint %d of 8; resumed run equal to "
+                + "the uninterrupted one%n", online, dapo);
     }
 
     /**

@@ -60,8 +60,9 @@ class TestLayers {
                 .layer("reward models").definedBy("org.rlhf4j.algorithms.rewardmodel..")
                 .layer("spi").definedBy("org.rlhf4j.algorithms.spi..")
                 .layer("direct").definedBy("org.rlhf4j.algorithms.direct..")
-                .layer("algorithms").definedBy("org.rlhf4j.algorithms.dpo..", "org.rlhf4j.algorithms.ppo..",
-                        "org.rlhf4j.algorithms.grpo..")
+                .layer("algorithms").definedBy("org.rlhf4j.algorithms.dpo..", "org.rlhf4j.algorithms.kto..",
+                        "org.rlhf4j.algorithms.simpo..", "org.rlhf4j.algorithms.orpo..", "org.rlhf4j.algorithms.onlinedpo..",
+                        "org.rlhf4j.algorithms.ppo..", "org.rlhf4j.algorithms.grpo..")
                 .layer("registration").definedBy("org.rlhf4j.algorithms")
                 .whereLayer("registration").mayNotBeAccessedByAnyLayer()
                 .whereLayer("algorithms").mayOnlyBeAccessedByLayers("registration")

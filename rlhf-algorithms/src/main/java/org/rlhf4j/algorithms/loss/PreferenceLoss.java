@@ -24,6 +24,18 @@ public interface PreferenceLoss {
     String describe();
 
     /**
+     * The loss of one step, given the response lengths of the whole batch, before it is called on the batch's shards: a
+     * loss whose normaliser is not the pair count binds it here (ORPO's NLL term, a mean over every chosen response
+     * token of the batch, as TRL's cross-entropy is). The default, for a loss normalised by the pair count, is this loss.
+     *
+     * @param chosenTokens the batch's chosen responses' lengths in tokens
+     * @param rejectedTokens the batch's rejected responses' lengths in tokens
+     */
+    default PreferenceLoss forBatch(int[] chosenTokens, int[] rejectedTokens) {
+        return this;
+    }
+
+    /**
      * The loss of {@code pairs} and its gradient with respect to each pair's policy log-probs.
      *
      * @param normaliser what the sum over pairs is divided by (the whole batch's pair count)

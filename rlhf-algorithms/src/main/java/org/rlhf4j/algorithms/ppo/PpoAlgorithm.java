@@ -17,6 +17,7 @@ import org.rlhf4j.algorithms.reward.Rewards;
 import org.rlhf4j.algorithms.rollout.Rollouts;
 import org.rlhf4j.algorithms.spi.ArmContext;
 import org.rlhf4j.algorithms.spi.ArmTraining;
+import org.rlhf4j.algorithms.spi.MonitoredProgress;
 import org.rlhf4j.algorithms.spi.Optimizers;
 import org.rlhf4j.algorithms.spi.PolicyAlgorithm;
 import org.rlhf4j.engine.generation.Generator;
@@ -151,12 +152,7 @@ public final class PpoAlgorithm implements PolicyAlgorithm {
                     new TrainingLoop.Options(context.arm(), PHASE, config.steps(), config.logEvery(), config.checkpointEvery(), 5),
                     context.metrics(), context.checkpoints(PHASE), context.configJson())
                     .withState("ppo", new SavedState(policyOptimizer, critics, criticOptimizers, kl, multiplier, costWindow))
-                    .onStep((arm, phase, s, total) -> {
-                        if (config.monitorEvery() > 0 && (s % config.monitorEvery() == 0 || s == total)) {
-                            context.goldMonitor().measure(phase, s);
-                        }
-                        context.progress().stepDone(arm, phase, s, total);
-                    });
+                    .onStep(MonitoredProgress.of(context, config.monitorEvery()));
             rewards.learnedState().ifPresent(state -> loop.withState("feedback", state)); // a discriminator resumes exactly
             TrainingLoop.Result result = loop.run(context.resume(), iteration);
             return new ArmTraining(result.steps(), result.skippedSteps(), result.seconds(),

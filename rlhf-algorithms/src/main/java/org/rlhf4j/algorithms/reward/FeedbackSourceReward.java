@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.rlhf4j.api.feedback.Completion;
 import org.rlhf4j.api.feedback.FeedbackContext;
 import org.rlhf4j.api.feedback.FeedbackException;
@@ -70,57 +68,12 @@ public final class FeedbackSourceReward implements RewardFunction {
 
     /**
      * The source's state ({@link FeedbackSource#saveState()}: a learning source's, or a judge's counters) as checkpoint
-     * arrays: {@code length} (LONG, the
-     * byte count) and {@code bytes} (INT, four bytes to an int, big-endian, zero-padded); the round travels too, so
-     * that the scores of a resumed run carry the same context.
+     * arrays ({@link SourceCheckpointState}); the round travels too, so that the scores of a resumed run carry the same
+     * context.
      */
     @Override
     public Optional<TrainingLoop.State> learnedState() {
-        if (!source.learnsFromPolicy() && requireNonNull(source.saveState(), "feedback type '" + type + "': saveState() returned null")
-                .length == 0) {
-            return Optional.empty(); // nothing learnt, nothing counted
-        }
-        return Optional.of(new TrainingLoop.State() {
-            @Override
-            public Map<String, INDArray> export() {
-                byte[] bytes = requireNonNull(source.saveState(), "feedback type '" + type + "': saveState() returned null");
-                return Map.of("length", Nd4j.createFromArray(new long[] {bytes.length, round}),
-                        "bytes", Nd4j.createFromArray(pack(bytes)));
-            }
-
-            @Override
-            public void restore(Map<String, INDArray> arrays) {
-                INDArray length = arrays.get("length");
-                INDArray bytes = arrays.get("bytes");
-                if (length == null || bytes == null) {
-                    throw new IllegalStateException("the checkpoint holds no state of feedback type '" + type + "'");
-                }
-                long[] header = length.toLongVector();
-                source.restoreState(unpack(bytes.toIntVector(), Math.toIntExact(header[0])));
-                round = header[1];
-            }
-        });
-    }
-
-    /** Four bytes to an int, big-endian; at least one int (the codec stores no empty arrays). */
-    static int[] pack(byte[] bytes) {
-        int[] out = new int[Math.max(1, (bytes.length + 3) / 4)];
-        for (int i = 0; i < bytes.length; i++) {
-            out[i / 4] |= (bytes[i] & 0xFF) << (24 - 8 * (i % 4));
-        }
-        return out;
-    }
-
-    /** The first {@code length} bytes of {@link #pack}'s ints. */
-    static byte[] unpack(int[] ints, int length) {
-        if (length < 0 || length > 4L * ints.length) {
-            throw new IllegalStateException("a state of " + length + " bytes in " + ints.length + " ints");
-        }
-        byte[] out = new byte[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = (byte) (ints[i / 4] >>> (24 - 8 * (i % 4)));
-        }
-        return out;
+        return SourceCheckpointState.of(type, source, () -> round, restored -> round = restored);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import org.rlhf4j.algorithms.preference.LabelledPair;
+import org.rlhf4j.algorithms.preference.PairLabeller;
 import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.engine.checkpoint.CheckpointStore;
 import org.rlhf4j.engine.model.TransformerWeights;
@@ -45,6 +46,15 @@ public interface ArmContext {
 
     /** The arm's trained cost model (its first member), from which a cost critic may start. */
     default Optional<TransformerWeights> costModel() {
+        return Optional.empty();
+    }
+
+    /**
+     * The arm's own feedback source as a labeller of fresh comparisons while the algorithm trains (online DPO: the source
+     * in the loop, not only before it), when the arm has one; its labels count in the arm's budget when the algorithm
+     * reports them ({@link ArmTraining#labels()}). Empty by default, and for an arm that reuses another arm's preferences.
+     */
+    default Optional<PairLabeller> labeller() {
         return Optional.empty();
     }
 

@@ -14,14 +14,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.rlhf4j.algorithms.loss.DpoLoss;
 import org.rlhf4j.algorithms.loss.DpoLoss.Type;
+import org.rlhf4j.algorithms.loss.OrpoLoss;
 import org.rlhf4j.algorithms.loss.PairLogProbs;
 import org.rlhf4j.algorithms.loss.PairLoss;
 import org.rlhf4j.algorithms.loss.PreferenceLoss;
+import org.rlhf4j.algorithms.loss.SimPoLoss;
 import org.rlhf4j.engine.model.GradientCheckExtension;
 import org.rlhf4j.engine.model.GradientCheckSettings;
 import org.rlhf4j.engine.model.GradientChecker;
+import org.rlhf4j.engine.model.HandReads;
 import org.rlhf4j.engine.model.Heads;
-import org.rlhf4j.engine.model.Nd4jBackprop;
 import org.rlhf4j.engine.model.TransformerConfig;
 import org.rlhf4j.engine.model.TransformerWeights;
 import org.rlhf4j.engine.optim.AdamW;
@@ -32,9 +34,10 @@ import org.rlhf4j.engine.train.DataOrder;
 import org.rlhf4j.engine.train.StepResult;
 
 /**
- * One preference-loss step on the data-parallel path, with DPO's and IPO's losses: the sequence log-probs and the loss against a plain forward pass
- * read by hand, ln 2 at initialisation, and the gradient of every parameter (lm_head included) against
- * finite differences in double precision, with 1 and 2 shards.
+ * One preference-loss step on the data-parallel path, with DPO's, IPO's, SimPO's and ORPO's losses: the sequence log-probs
+ * and the loss against a plain forward pass read by hand, ln 2 at initialisation, the gradient of every parameter
+ * (lm_head included) against finite differences in double precision, with 1 and 2 shards, and a pass padded beyond its
+ * pairs.
  */
 @ExtendWith(GradientCheckExtension.class)
 @GradientCheckSettings(samplesPerParameter = 4)
@@ -91,18 +94,7 @@ class TestPreferenceStep {
 
     /** The log-prob of {@code e}'s response tokens by hand: one unpadded row, log softmax summed over the response. */
     private static double logProb(TransformerWeights w, Encoded e) {
-        int[] t = e.tokens();
-        int[] ids = Arrays.copyOf(t, t.length - 1);
-        INDArray logits = new Nd4jBackprop(w, 1, ids.length).forward(new int[][] {ids});
-        double sum = 0;
-        for (int j = e.promptLength() - 1; j < ids.length; j++) {
-            double norm = 0;
-            for (int v = 0; v < CONFIG.vocabSize(); v++) {
-                norm += Math.exp(logits.getDouble(j, v));
-            }
-            sum += logits.getDouble(j, t[j + 1]) - Math.log(norm);
-        }
-        return sum;
+        return HandReads.responseLogProb(w, e);
     }
 
     @ParameterizedTest(name = "{0} workers")
@@ -200,5 +192,68 @@ class TestPreferenceStep {
                     step.gradients(), () -> step.compute(BATCH).loss());
             assertEquals(result.loss(), report.loss(), 0.0);
         }
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2})
+    void simpoAndOrpoStepsAreTheirLossesOnLogProbsReadByHand(int workers, GradientChecker checker) {
+        TransformerWeights policy = GradientChecker.curvedWeights(CONFIG, Heads.LM, 3);
+        double[] pc = new double[3];
+        double[] pr = new double[3];
+        int[] nc = new int[3];
+        int[] nr = new int[3];
+        for (int i = 0; i < 3; i++) {
+            pc[i] = logProb(policy, PAIRS.get(BATCH[i])[0]);
+            pr[i] = logProb(policy, PAIRS.get(BATCH[i])[1]);
+            nc[i] = PAIRS.get(BATCH[i])[0].responseLength();
+            nr[i] = PAIRS.get(BATCH[i])[1].responseLength();
+        }
+        double[] nan = {Double.NaN, Double.NaN, Double.NaN};
+        PairLogProbs byHand = new PairLogProbs(pc, pr, nan, nan, nc, nr);
+        // ORPO's NLL is a mean over the batch's 5 chosen response tokens: with 2 shards each must know the batch's count
+        for (PreferenceLoss loss : List.of(new SimPoLoss(2.0, 0.5), new OrpoLoss(0.5))) {
+            PairLoss expected = loss.forBatch(nc, nr).compute(byHand, 3);
+            try (PreferenceStep step = step(policy, PreferenceStep.noReference(PAIRS.size()), loss, 3, workers)) {
+                StepResult result = step.compute(BATCH);
+                assertEquals(expected.loss(), result.loss(), 1e-12, loss.describe());
+                expected.metrics().forEach((name, value) -> assertEquals(value, result.metrics().get(name), 1e-12, name));
+                GradientChecker.Report report = checker.check(loss.describe() + ", " + workers + " workers", policy, step.gradients(),
+                        () -> step.compute(BATCH).loss());
+                assertEquals(result.loss(), report.loss(), 0.0);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @ValueSource(ints = {1, 2})
+    void aPassPaddedBeyondItsPairsIsThePassOfItsPairs(int workers) {
+        TransformerWeights policy = GradientChecker.curvedWeights(CONFIG, Heads.LM, 3);
+        double[][] ref = PreferenceStep.referenceLogProbs(GradientChecker.curvedWeights(CONFIG, Heads.LM, 7), PAIRS, 2, 1);
+        List<Encoded[]> two = List.of(PAIRS.get(1), PAIRS.get(3));
+        double[] rc = {ref[1][0], ref[3][0]};
+        double[] rr = {ref[1][1], ref[3][1]};
+        DpoLoss dpo = new DpoLoss(Type.SIGMOID, 0.5, 0);
+        Map<String, INDArray> exact;
+        double exactLoss;
+        try (PreferencePass pass = new PreferencePass(policy, 2, workers, Map.of())) {
+            exactLoss = pass.step(two, rc, rr, dpo).loss();
+            exact = copy(pass.gradients());
+        }
+        try (PreferencePass padded = new PreferencePass(policy, 4, workers, Map.of())) {
+            StepResult result = padded.step(two, rc, rr, dpo);
+            assertEquals(exactLoss, result.loss(), 1e-12, "two pairs in a pass of four: normalised by two, padding ignored");
+            for (Map.Entry<String, INDArray> e : exact.entrySet()) {
+                double diff = e.getValue().sub(padded.gradients().get(e.getKey())).norm2Number().doubleValue();
+                assertTrue(diff < 1e-9 * Math.max(1, e.getValue().norm2Number().doubleValue()), e.getKey() + ": " + diff);
+            }
+            double[][] logps = padded.logProbs(two);
+            assertEquals(logProb(policy, PAIRS.get(3)[1]), logps[1][1], 1e-12);
+        }
+    }
+
+    private static Map<String, INDArray> copy(Map<String, INDArray> arrays) {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        arrays.forEach((name, array) -> out.put(name, array.dup()));
+        return out;
     }
 }

@@ -17,7 +17,13 @@ public interface Algorithm {
          * Scalar rewards from the engine's reward seam (PPO, GRPO, RLOO): a trained reward model, a source
          * that scores, a learning source or a plain function.
          */
-        REWARDS
+        REWARDS,
+        /**
+         * Fresh labels from the arm's own feedback source while the algorithm trains (online DPO with the source in
+         * its loop): the arm needs a {@code feedback} source of its own; the preferences it collects before training
+         * ({@code preferences.pairs}, which may be 0) are not what it learns from.
+         */
+        FEEDBACK
     }
 
     /** What this algorithm learns from. */

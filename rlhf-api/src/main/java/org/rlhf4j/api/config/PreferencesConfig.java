@@ -10,7 +10,8 @@ import static org.rlhf4j.api.config.PolicyConfig.positive;
  *
  * @param from the name of an earlier arm whose preferences this arm reuses; the arm then has no
  *     {@code feedback} of its own and no other key here
- * @param pairs comparisons to label (default {@value #DEFAULT_PAIRS}); TRAIN prompts are cycled in a seeded order
+ * @param pairs comparisons to label (default {@value #DEFAULT_PAIRS}); TRAIN prompts are cycled in a seeded order; 0 for
+ *     an arm whose algorithm takes its labels while it trains (online DPO) and collects none before
  * @param temperature sampling temperature of the two responses (default 1)
  * @param maxNewTokens the most tokens per response, capped by the context (default {@value #DEFAULT_MAX_NEW_TOKENS})
  * @param batchSize comparisons per generation batch and per call to the feedback source (default {@value #DEFAULT_BATCH_SIZE})
@@ -37,7 +38,7 @@ public record PreferencesConfig(
         if (from != null && from.isBlank()) {
             throw new IllegalArgumentException("'from' must name an arm");
         }
-        pairs = positive("pairs", pairs, DEFAULT_PAIRS);
+        pairs = ConfigValues.atLeast("pairs", pairs, DEFAULT_PAIRS, 0);
         temperature = finite("temperature", temperature, 1.0, 0, 100);
         maxNewTokens = positive("max_new_tokens", maxNewTokens, DEFAULT_MAX_NEW_TOKENS);
         batchSize = positive("batch_size", batchSize, DEFAULT_BATCH_SIZE);

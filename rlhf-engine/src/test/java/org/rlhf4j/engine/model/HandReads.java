@@ -38,4 +38,9 @@ public final class HandReads {
         }
         return r;
     }
+
+    /** The log-prob of {@code e}'s response under {@code w}: the sum of {@link #responseLogProbs}. */
+    public static double responseLogProb(TransformerWeights w, Encoded e) {
+        return Arrays.stream(responseLogProbs(w, e)).sum();
+    }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.rlhf4j.algorithms.preference.FeedbackSourceLabeller;
 import org.rlhf4j.algorithms.preference.LabelledPair;
+import org.rlhf4j.algorithms.preference.PairLabeller;
 import org.rlhf4j.algorithms.reward.FeedbackSourceReward;
 import org.rlhf4j.algorithms.reward.MixedReward;
 import org.rlhf4j.algorithms.reward.RewardAndCost;
@@ -22,8 +24,9 @@ import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * The algorithm stage of an arm's round: assembles the round's reward seam (its reward model, with its cost model when
- * it has one; a feedback source that scores, alone or mixed with the reward model by {@code reward_mix}) and runs the
- * arm's algorithm on the policy with a {@link RoundContext}.
+ * it has one; a feedback source that scores, alone or mixed with the reward model by {@code reward_mix}) and the arm's
+ * feedback source as a labeller of fresh pairs (online DPO), and runs the arm's algorithm on the policy with a
+ * {@link RoundContext}.
  */
 final class AlgorithmStage {
     private final RunContext run;
@@ -47,7 +50,9 @@ final class AlgorithmStage {
         seam.ifPresent(s -> summary.put("rewards", s.describe()));
         TrainingLoop.MetricsSink sink = round.algorithmSink(stepsBefore);
         GoldMonitor gold = seam.map(s -> monitor.monitor(arm.name(), s, policy, sink)).orElse(GoldMonitor.NONE);
-        return algorithm.train(new RoundContext(run, arm.name(), round, sink, policy, train, seam, models, gold));
+        Optional<PairLabeller> labeller = Optional.ofNullable(source).map(s -> new FeedbackSourceLabeller(arm.feedbackType(), s,
+                arm.name(), Seeds.derive(round.seed(), "labels")));
+        return algorithm.train(new RoundContext(run, arm.name(), round, sink, policy, train, seam, labeller, models, gold));
     }
 
     /**

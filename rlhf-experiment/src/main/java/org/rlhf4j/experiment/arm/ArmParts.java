@@ -22,6 +22,9 @@ public final class ArmParts {
     public static void preflight(List<ArmPlan> arms, PluginContext context) {
         for (ArmPlan arm : arms) {
             Optional<PolicyAlgorithm> algorithm = algorithm(arm, context);
+            if (!arm.config().preferences().reused() && arm.config().preferences().pairs() == 0) {
+                noPairsPreflight(arm, algorithm);
+            }
             if (arm.config().feedback().isPresent()) {
                 try (FeedbackSource source = source(arm, context)) {
                     if (arm.config().rewardMix().isPresent() && !source.givesScores()) {
@@ -33,6 +36,23 @@ public final class ArmParts {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Checks an arm that collects no preferences before training ({@code preferences: {pairs: 0}}): only an algorithm that
+     * takes its labels while it trains can learn there, and no model of its own can be trained.
+     */
+    private static void noPairsPreflight(ArmPlan arm, Optional<PolicyAlgorithm> algorithm) {
+        String prefix = "arm '" + arm.name() + "': preferences: {pairs: 0} collects no preferences before training, ";
+        if (algorithm.isEmpty() || algorithm.get().input() != Algorithm.Input.FEEDBACK) {
+            throw new RunDirectoryException(prefix + "and its algorithm " + (algorithm.isEmpty() ? "(none)" : arm.algorithmType())
+                    + " does not label pairs while it trains: give it pairs, or an algorithm such as online-dpo");
+        }
+        if (arm.config().rewardModel().filter(m -> !m.reused()).isPresent() || arm.config().costModel().filter(m -> !m.reused())
+                .isPresent()) {
+            throw new RunDirectoryException(prefix + "so it has none to train its reward_model or cost_model on: give it pairs, "
+                    + "or reuse another arm's model ({from: ARM})");
         }
     }
 
@@ -67,6 +87,11 @@ public final class ArmParts {
         if (algorithm.isPresent() && !(algorithm.get() instanceof PolicyAlgorithm)) {
             throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType()
                     + " does not build a trainer this engine runs (" + PolicyAlgorithm.class.getName() + ")");
+        }
+        if (algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.FEEDBACK && arm.config().feedback().isEmpty()) {
+            throw new RunDirectoryException("arm '" + arm.name() + "': algorithm type " + arm.algorithmType()
+                    + " labels pairs with the arm's own feedback source while it trains: give the arm a feedback block "
+                    + "(not preferences: {from: ...})");
         }
         if (algorithm.isPresent() && algorithm.get().input() == Algorithm.Input.REWARDS && arm.config().rewardModel().isEmpty()
                 && arm.config().feedback().isEmpty()) {

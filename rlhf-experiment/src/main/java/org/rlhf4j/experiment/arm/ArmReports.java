@@ -71,7 +71,9 @@ final class ArmReports {
         node.put("pairs", pairs.size());
         node.put("ties", ties);
         double agreement = judged > 0 ? (double) agree / judged : Double.NaN;
-        node.put("gold_agreement", agreement);
+        if (judged > 0) { // none for an arm that collects no pairs before training (online DPO)
+            node.put("gold_agreement", agreement);
+        }
         node.put("gold_agreement_pairs", judged);
         if (safeJudged > 0) {
             node.put("safety_gold_agreement", (double) safeAgree / safeJudged);

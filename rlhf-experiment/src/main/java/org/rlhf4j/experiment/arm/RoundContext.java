@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import org.rlhf4j.algorithms.preference.LabelledPair;
+import org.rlhf4j.algorithms.preference.PairLabeller;
 import org.rlhf4j.algorithms.reward.RewardFunction;
 import org.rlhf4j.algorithms.spi.ArmContext;
 import org.rlhf4j.algorithms.spi.GoldMonitor;
@@ -20,7 +21,8 @@ import org.rlhf4j.engine.train.TrainingLoop;
 
 /**
  * What the algorithm of one round of an arm sees ({@link ArmContext}): the policy to continue, the round's training
- * pairs, its reward seam and models, its own seed, metrics sink and checkpoints.
+ * pairs, its reward seam and models, the arm's feedback source as a labeller (when the arm has its own), its own seed,
+ * metrics sink and checkpoints.
  */
 final class RoundContext implements ArmContext {
     private final RunContext run;
@@ -30,11 +32,13 @@ final class RoundContext implements ArmContext {
     private final TransformerWeights policy;
     private final List<LabelledPair> preferences;
     private final Optional<RewardFunction> rewards;
+    private final Optional<PairLabeller> labeller;
     private final ArmModels models;
     private final GoldMonitor monitor;
 
     RoundContext(RunContext run, String arm, ArmRound round, TrainingLoop.MetricsSink sink, TransformerWeights policy,
-            List<LabelledPair> preferences, Optional<RewardFunction> rewards, ArmModels models, GoldMonitor monitor) {
+            List<LabelledPair> preferences, Optional<RewardFunction> rewards, Optional<PairLabeller> labeller, ArmModels models,
+            GoldMonitor monitor) {
         this.run = requireNonNull(run, "run is null");
         this.arm = requireNonNull(arm, "arm is null");
         this.round = requireNonNull(round, "round is null");
@@ -42,6 +46,7 @@ final class RoundContext implements ArmContext {
         this.policy = requireNonNull(policy, "policy is null");
         this.preferences = List.copyOf(preferences);
         this.rewards = requireNonNull(rewards, "rewards is null");
+        this.labeller = requireNonNull(labeller, "labeller is null");
         this.models = requireNonNull(models, "models is null");
         this.monitor = requireNonNull(monitor, "monitor is null");
     }
@@ -79,6 +84,11 @@ final class RoundContext implements ArmContext {
     @Override
     public Optional<RewardFunction> rewards() {
         return rewards;
+    }
+
+    @Override
+    public Optional<PairLabeller> labeller() {
+        return labeller;
     }
 
     @Override

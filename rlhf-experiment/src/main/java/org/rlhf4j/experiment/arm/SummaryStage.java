@@ -2,7 +2,10 @@ package org.rlhf4j.experiment.arm;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,8 @@ import org.rlhf4j.experiment.eval.ResponseScorer;
  * budget, what its feedback source measured about itself, and warnings on length drift and skipped steps.
  */
 final class SummaryStage {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final RunContext run;
 
     SummaryStage(RunContext run) {
@@ -69,11 +74,15 @@ final class SummaryStage {
 
     /**
      * What the arm spent, so that arms compare on equal budgets: the preference labels it learnt from (its own, or an
-     * earlier arm's it shares), the responses its policy generated while it trained, and its policy's optimizer updates.
+     * earlier arm's it shares, and those its feedback source gave while the algorithm trained: {@code labels_in_training}),
+     * the responses its policy generated while it trained, and its policy's optimizer updates.
      */
     static void budget(ObjectNode summary, ArmPlan arm, int labels, ArmTraining training) {
         ObjectNode budget = summary.putObject("budget");
-        budget.put("labels", labels);
+        budget.put("labels", labels + training.labels());
+        if (training.labels() > 0) {
+            budget.put("labels_in_training", training.labels());
+        }
         if (arm.config().preferences().reused()) {
             budget.put("labels_shared_with", arm.config().preferences().from());
         }
@@ -84,9 +93,10 @@ final class SummaryStage {
     /**
      * What the feedback source measured about itself over the whole arm (preferences and rewards), e.g. an AI judge's
      * cache hits and self-consistency: one {@code metrics.jsonl} line (phase {@code feedback}) and the summary's
-     * {@code feedback_metrics}.
+     * {@code feedback_metrics}. A resumed run keeps the line an earlier attempt wrote for an arm it had finished (in its
+     * place: the same numbers, as the source's state resumed exactly), and replaces one that differs.
      */
-    void feedbackMetrics(String arm, long step, Map<String, Double> metrics, ObjectNode summary) {
+    void feedbackMetrics(String arm, long step, Map<String, Double> metrics, ObjectNode summary) throws IOException {
         if (metrics.isEmpty()) {
             return;
         }
@@ -95,7 +105,17 @@ final class SummaryStage {
         line.put("arm", arm);
         line.put("phase", "feedback");
         line.putAll(metrics);
-        run.run().append(line);
+        java.util.function.Predicate<JsonNode> earlier = l -> arm.equals(l.path("arm").asText())
+                && "feedback".equals(l.path("phase").asText());
+        List<JsonNode> written = run.resume() ? run.run().metricsLines().stream().filter(earlier).toList() : List.of();
+        boolean kept = written.size() == 1
+                && JSON.writeValueAsString(written.get(0)).equals(JSON.writeValueAsString(JSON.valueToTree(line)));
+        if (!kept) {
+            if (!written.isEmpty()) {
+                run.run().dropMetrics(earlier);
+            }
+            run.run().append(line);
+        }
         ObjectNode node = summary.putObject("feedback_metrics");
         metrics.forEach(node::put);
     }
